@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection
+
+from ringback.core.billing import Billing
+from ringback.core.clock import Clock
+from ringback.core.errors import (
+    Forbidden,
+    InvalidParameter,
+    InvalidParameters,
+    NotFound,
+    Unauthorized,
+)
+from ringback.core.ids import Ids
+from ringback.core.money import from_units
+from ringback.core.secrets import MAX_SECRETS, secret_problems
+from ringback.state import accounts as account_state
+from ringback.state.accounts import Account, ApiSecret
+
+SECRETS_DOCS = "https://developer.nexmo.com/api-errors/account/secret-management"
+
+
+def balance(account: Account) -> dict[str, object]:
+    return {"value": float(from_units(account.balance_units)), "autoReload": account.auto_reload}
+
+
+def top_up(conn: Connection, billing: Billing, account: Account, trx: str | None) -> None:
+    if not account.auto_reload:
+        raise Unauthorized("not auto-reload enabled")
+    if not trx:
+        raise InvalidParameters("Missing trx", missing=True)
+    billing.credit(
+        conn, account.api_key, "top-up", from_units(account.auto_reload_amount_units), trx
+    )
+
+
+def _callback_url(value: str, name: str) -> str:
+    if value == "":
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 2000:
+        raise InvalidParameters(
+            f"Invalid {name}: must be an absolute http or https URL",
+            invalid_parameters=[InvalidParameter(name, "must be an absolute http(s) URL")],
+        )
+    return value
+
+
+def change_settings(
+    conn: Connection, account: Account, mo_url: str | None, dr_url: str | None
+) -> Account:
+    values: dict[str, str] = {}
+    if mo_url is not None:
+        values["mo_callback_url"] = _callback_url(mo_url, "moCallBackUrl")
+    if dr_url is not None:
+        values["dr_callback_url"] = _callback_url(dr_url, "drCallBackUrl")
+    updated = account_state.update_account(conn, account.api_key, **values)
+    assert updated is not None
+    return updated
+
+
+def iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def own_key(account: Account, api_key: str) -> None:
+    """Secrets of another account are as invisible as an unknown key."""
+    if api_key != account.api_key:
+        raise NotFound(
+            f"API key '{api_key}' not found", title="Invalid API Key", slug="invalid-api-key"
+        )
+
+
+def list_secrets(conn: Connection, account: Account, api_key: str) -> list[ApiSecret]:
+    own_key(account, api_key)
+    return account_state.list_secrets(conn, api_key)
+
+
+def get_secret(conn: Connection, account: Account, api_key: str, secret_id: str) -> ApiSecret:
+    own_key(account, api_key)
+    for secret in account_state.list_secrets(conn, api_key):
+        if secret.id == secret_id:
+            return secret
+    raise NotFound(f"ID '{secret_id}' could not be found", title="Invalid ID", slug="invalid-id")
+
+
+def create_secret(
+    conn: Connection, ids: Ids, clock: Clock, account: Account, api_key: str, secret: object
+) -> ApiSecret:
+    own_key(account, api_key)
+    if not isinstance(secret, str):
+        raise InvalidParameters(
+            "The request failed due to secret validation errors",
+            slug=f"{SECRETS_DOCS}#validation",
+            invalid_parameters=[InvalidParameter("secret", "must be a string")],
+        )
+    problems = secret_problems(secret)
+    if problems:
+        raise InvalidParameters(
+            "The request failed due to secret validation errors",
+            slug=f"{SECRETS_DOCS}#validation",
+            invalid_parameters=[InvalidParameter("secret", p) for p in problems],
+        )
+    if account_state.count_secrets(conn, api_key) >= MAX_SECRETS:
+        raise Forbidden(
+            f"Account reached maximum number [{MAX_SECRETS}] of allowed secrets",
+            title="Secret Addition Forbidden",
+            slug=f"{SECRETS_DOCS}#add-excess-secret",
+        )
+    return account_state.add_secret(conn, ids.uuid(), api_key, secret, clock.now())
+
+
+def revoke_secret(conn: Connection, account: Account, api_key: str, secret_id: str) -> None:
+    get_secret(conn, account, api_key, secret_id)
+    if account_state.count_secrets(conn, api_key) <= 1:
+        raise Forbidden(
+            "Can not delete the last secret. The account must always have at least 1 secret "
+            "active at any time",
+            title="Secret Deletion Forbidden",
+            slug=f"{SECRETS_DOCS}#delete-last-secret",
+        )
+    account_state.delete_secret(conn, api_key, secret_id)
+
+
+def settings_body(account: Account, max_outbound: int, max_calls: int) -> dict[str, object]:
+    return {
+        "mo-callback-url": account.mo_callback_url,
+        "dr-callback-url": account.dr_callback_url,
+        "max-outbound-request": max_outbound,
+        "max-inbound-request": max_outbound,
+        "max-calls-per-second": max_calls,
+    }
+
+
+def decimal_balance(account: Account) -> Decimal:
+    return from_units(account.balance_units)

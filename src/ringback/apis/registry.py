@@ -1,0 +1,27 @@
+"""Every Vonage API Ringback serves. Adding an API: its routes module exposes `APIS`,
+`routes()` and, if it hangs work on the scheduler, `register_jobs(services)`."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from starlette.routing import BaseRoute
+
+from ringback.apis.account import routes as account
+from ringback.core.endpoint import Api
+from ringback.core.services import Services
+
+MODULES: list[ModuleType] = [account]
+
+APIS: list[Api] = [api for module in MODULES for api in module.APIS]
+
+
+def routes() -> list[BaseRoute]:
+    return [r for module in MODULES for r in module.routes()]
+
+
+def register_jobs(services: Services) -> None:
+    for module in MODULES:
+        register = getattr(module, "register_jobs", None)
+        if register is not None:
+            register(services)

@@ -1,0 +1,118 @@
+"""Composition root: build the shared parts, mount every API and the control API."""
+
+from __future__ import annotations
+
+import json
+import logging
+from decimal import Decimal
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ringback.apis import registry
+from ringback.config import Settings
+from ringback.control import routes as control_routes
+from ringback.core.auth import Authenticator, AuthMode
+from ringback.core.billing import Billing
+from ringback.core.clock import Clock, ClockState
+from ringback.core.endpoint import Api, render_error
+from ringback.core.error_styles import ProblemStyle
+from ringback.core.errors import MethodNotAllowed, NotFound, RingbackError
+from ringback.core.ids import Ids
+from ringback.core.prices import PriceList
+from ringback.core.provisioning import ensure_default_account
+from ringback.core.ratelimit import RateLimits
+from ringback.core.services import Services
+from ringback.scheduler.runner import Scheduler
+from ringback.state.accounts import Account
+from ringback.state.store import Store
+
+log = logging.getLogger("ringback")
+
+FALLBACK_API = Api("unknown", ProblemStyle())
+
+
+def build_services(settings: Settings) -> Services:
+    if settings.database != ":memory:":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.database_path, synchronous=settings.sqlite_synchronous)
+    store.migrate()
+    clock = Clock()
+    saved_clock = store.get_meta("clock")
+    if saved_clock:
+        clock.set_state(ClockState(**json.loads(saved_clock)))
+    ids = Ids(settings.seed)
+    services = Services(
+        settings=settings,
+        store=store,
+        clock=clock,
+        ids=ids,
+        auth=Authenticator(clock, AuthMode(settings.auth_mode)),
+        limits=RateLimits(settings.rate_limits, settings.rate_limit_overrides),
+        billing=Billing(PriceList.load(settings.prices), clock),
+        scheduler=Scheduler(store, clock, settings.scheduler_interval),
+    )
+    registry.register_jobs(services)
+    return services
+
+
+def bootstrap_default_account(services: Services) -> tuple[Account, str]:
+    settings = services.settings
+    with services.store.begin() as conn:
+        return ensure_default_account(
+            conn,
+            services.ids,
+            services.clock,
+            settings.data_dir / "credentials.json",
+            settings.api_key,
+            settings.api_secret,
+            Decimal(settings.default_balance),
+        )
+
+
+def api_for_path(path: str) -> Api:
+    for api in registry.APIS:
+        if any(path.startswith(prefix) for prefix in api.prefixes):
+            return api
+    return FALLBACK_API
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    error: RingbackError
+    if exc.status_code == 405:
+        error = MethodNotAllowed("Request method not allowed")
+    elif exc.status_code == 404:
+        error = NotFound("The requested resource does not exist")
+    else:
+        error = RingbackError(exc.detail)
+        error.status = exc.status_code
+    return render_error(api_for_path(request.url.path), request.app.state.services, error)
+
+
+class TrailingSlash:
+    """Vonage treats `/v1/calls/` as `/v1/calls`; so does Ringback (no redirect)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            if len(path) > 1 and path.endswith("/"):
+                scope = {**scope, "path": path.rstrip("/") or "/"}
+        await self.app(scope, receive, send)
+
+
+def create_app(services: Services) -> ASGIApp:
+    routes = [*control_routes.routes(), *registry.routes()]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={404: http_error, 405: http_error},
+    )
+    app.state.services = services
+    app.router.redirect_slashes = False
+    return TrailingSlash(app)

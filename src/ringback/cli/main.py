@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
+
+app = typer.Typer(help="Ringback: the Vonage APIs on your own machine.", no_args_is_help=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="RINGBACK_HOST")] = "127.0.0.1",
+    http_port: Annotated[
+        int, typer.Option(envvar="RINGBACK_HTTP_PORT", help="0 picks a free port")
+    ] = DEFAULT_HTTP_PORT,
+    https_port: Annotated[
+        int, typer.Option(envvar="RINGBACK_HTTPS_PORT", help="0 picks a free port")
+    ] = DEFAULT_HTTPS_PORT,
+    data_dir: Annotated[Path, typer.Option(envvar="RINGBACK_DATA_DIR")] = Path(".ringback"),
+    database: Annotated[
+        str | None,
+        typer.Option(
+            envvar="RINGBACK_DATABASE",
+            help="SQLite file, or :memory:; default <data-dir>/ringback.db",
+        ),
+    ] = None,
+    api_key: Annotated[str | None, typer.Option(envvar="RINGBACK_API_KEY")] = None,
+    api_secret: Annotated[str | None, typer.Option(envvar="RINGBACK_API_SECRET")] = None,
+    log_level: Annotated[str, typer.Option(envvar="RINGBACK_LOG_LEVEL")] = "info",
+    auth_mode: Annotated[
+        str, typer.Option(envvar="RINGBACK_AUTH_MODE", help="strict (as Vonage) or soft")
+    ] = "strict",
+    rate_limits: Annotated[bool, typer.Option(envvar="RINGBACK_RATE_LIMITS")] = True,
+    prices: Annotated[
+        Path | None, typer.Option(envvar="RINGBACK_PRICES", help="your own price list (JSON)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(envvar="RINGBACK_SEED")] = None,
+    sqlite_synchronous: Annotated[str, typer.Option(envvar="RINGBACK_SQLITE_SYNCHRONOUS")] = "FULL",
+) -> None:
+    """Start Ringback: HTTPS and HTTP on the same app, state in the data directory."""
+    from ringback.server import run
+
+    if auth_mode not in ("strict", "soft"):
+        raise typer.BadParameter("--auth-mode must be strict or soft")
+    if sqlite_synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        raise typer.BadParameter("--sqlite-synchronous must be OFF, NORMAL, FULL or EXTRA")
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    settings = Settings(
+        host=host,
+        http_port=http_port,
+        https_port=https_port,
+        data_dir=data_dir,
+        database=database,
+        api_key=api_key,
+        api_secret=api_secret,
+        log_level=log_level,
+        auth_mode=auth_mode,
+        rate_limits=rate_limits,
+        prices=prices,
+        seed=seed,
+        sqlite_synchronous=sqlite_synchronous.upper(),
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(settings))
+
+
+@app.command()
+def version() -> None:
+    """Print Ringback's version."""
+    from ringback import __version__
+
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,36 @@
+"""Settings, from `ringback serve` flags or `RINGBACK_*` environment variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_HTTP_PORT = 4280
+DEFAULT_HTTPS_PORT = 4443
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    http_port: int = DEFAULT_HTTP_PORT
+    https_port: int = DEFAULT_HTTPS_PORT
+    data_dir: Path = field(default_factory=lambda: Path(".ringback"))
+    # the SQLite file, or ":memory:"; by default `<data_dir>/ringback.db`
+    database: str | None = None
+    sqlite_synchronous: str = "FULL"
+    api_key: str | None = None
+    api_secret: str | None = None
+    default_balance: str = "10.00"
+    log_level: str = "info"
+    auth_mode: str = "strict"
+    rate_limits: bool = True
+    rate_limit_overrides: dict[str, str] = field(default_factory=dict)
+    prices: Path | None = None
+    seed: int | None = None
+    scheduler_interval: float = 0.05
+
+    @property
+    def database_path(self) -> str:
+        if self.database:
+            return self.database
+        return str(self.data_dir / "ringback.db")

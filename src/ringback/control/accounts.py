@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ringback.control.common import control, field
+from ringback.core.errors import InvalidParameters, NotFound
+from ringback.core.money import from_units, to_units
+from ringback.core.provisioning import create_account
+from ringback.core.responses import VonageJSON
+from ringback.core.services import Services
+from ringback.state import accounts as account_state
+from ringback.state.accounts import SIGNATURE_METHODS, Account
+
+
+def account_view(account: Account) -> dict[str, Any]:
+    return {
+        "api_key": account.api_key,
+        "name": account.name,
+        "balance": f"{from_units(account.balance_units):.8f}",
+        "auto_reload": account.auto_reload,
+        "auto_reload_amount": f"{from_units(account.auto_reload_amount_units):.2f}",
+        "signature_secret": account.signature_secret,
+        "signature_method": account.signature_method,
+        "signs_webhooks": account.signs_webhooks,
+        "mo_callback_url": account.mo_callback_url,
+        "dr_callback_url": account.dr_callback_url,
+        "sms_webhook_method": account.sms_webhook_method,
+        "default": account.is_default,
+        "created_at": account.created_at,
+    }
+
+
+def _amount(value: Any, name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InvalidParameters(f"{name} must be a number or a decimal string")
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise InvalidParameters(f"{name} must be a number or a decimal string") from exc
+    if not amount.is_finite() or amount < 0 or amount > Decimal("1000000000"):
+        raise InvalidParameters(f"{name} must be between 0 and 1000000000")
+    return amount
+
+
+async def list_accounts(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    with services.store.begin() as conn:
+        return {"accounts": [account_view(a) for a in account_state.list_accounts(conn)]}
+
+
+async def create(request: Request, services: Services, body: dict[str, Any]) -> Response:
+    balance = (
+        _amount(body["balance"], "balance")
+        if "balance" in body
+        else Decimal(services.settings.default_balance)
+    )
+    with services.store.begin() as conn:
+        account, secret = create_account(
+            conn,
+            services.ids,
+            services.clock,
+            api_key=field(body, "api_key", str),
+            api_secret=field(body, "api_secret", str),
+            balance=balance,
+            name=field(body, "name", str),
+        )
+    return VonageJSON({**account_view(account), "api_secret": secret}, status_code=201)
+
+
+def _get(services: Services, api_key: str) -> Account:
+    with services.store.begin() as conn:
+        account = account_state.get_account(conn, api_key)
+    if account is None:
+        raise NotFound(f"account {api_key} not found")
+    return account
+
+
+async def read(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    return account_view(_get(services, request.path_params["api_key"]))
+
+
+async def change(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    api_key = request.path_params["api_key"]
+    _get(services, api_key)
+    values: dict[str, Any] = {}
+    if "balance" in body:
+        values["balance_units"] = to_units(_amount(body["balance"], "balance"))
+    if "auto_reload_amount" in body:
+        amount = _amount(body["auto_reload_amount"], "auto_reload_amount")
+        values["auto_reload_amount_units"] = to_units(amount)
+    for name in ("auto_reload", "signs_webhooks"):
+        if name in body:
+            values[name] = field(body, name, bool)
+    for name in ("name", "signature_secret", "mo_callback_url", "dr_callback_url"):
+        if name in body:
+            values[name] = field(body, name, str)
+    if "signature_method" in body:
+        if body["signature_method"] not in SIGNATURE_METHODS:
+            raise InvalidParameters(f"signature_method must be one of {SIGNATURE_METHODS}")
+        values["signature_method"] = body["signature_method"]
+    if "sms_webhook_method" in body:
+        if body["sms_webhook_method"] not in ("GET", "POST"):
+            raise InvalidParameters("sms_webhook_method must be GET or POST")
+        values["sms_webhook_method"] = body["sms_webhook_method"]
+    if values.get("signature_secret") == "":
+        raise InvalidParameters("signature_secret cannot be empty")
+    if None in values.values():
+        raise InvalidParameters("null is not a valid value")
+    with services.store.begin() as conn:
+        account = account_state.update_account(conn, api_key, **values)
+    assert account is not None
+    return account_view(account)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/_ringback/accounts", control(list_accounts), methods=["GET"]),
+        Route("/_ringback/accounts", control(create), methods=["POST"]),
+        Route("/_ringback/accounts/{api_key}", control(read), methods=["GET"]),
+        Route("/_ringback/accounts/{api_key}", control(change), methods=["PATCH"]),
+    ]

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ringback.core.endpoint import Api, render_error, services_of
+from ringback.core.error_styles import ProblemStyle
+from ringback.core.errors import InternalError, InvalidParameters, RingbackError
+from ringback.core.request_params import read_body
+from ringback.core.responses import VonageJSON
+from ringback.core.services import Services
+
+log = logging.getLogger("ringback.control")
+
+CONTROL = Api(
+    "control",
+    ProblemStyle(type_base="https://ringback.dev/control-errors"),
+    prefixes=("/_ringback",),
+)
+
+ControlHandler = Callable[[Request, Services, dict[str, Any]], Awaitable[Response | Any]]
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    raw = (await read_body(request)).strip()
+    if not raw:
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError as exc:
+        raise InvalidParameters("the body must be a JSON object") from exc
+    if not isinstance(body, dict):
+        raise InvalidParameters("the body must be a JSON object")
+    return body
+
+
+def control(handler: ControlHandler) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        services = services_of(request)
+        try:
+            body = await json_body(request) if request.method in ("POST", "PUT", "PATCH") else {}
+            result = await handler(request, services, body)
+        except RingbackError as error:
+            return render_error(CONTROL, services, error)
+        except Exception:
+            log.exception("control API error on %s %s", request.method, request.url.path)
+            return render_error(CONTROL, services, InternalError("An internal error occurred"))
+        if isinstance(result, Response):
+            return result
+        return VonageJSON(result)
+
+    return run
+
+
+def field(body: dict[str, Any], name: str, kind: type) -> Any:
+    value = body.get(name)
+    if value is None:
+        return None
+    if kind is bool:
+        ok = isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind) and not isinstance(value, bool)
+    if not ok:
+        raise InvalidParameters(f"{name} must be of type {kind.__name__}")
+    return value

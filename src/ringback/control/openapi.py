@@ -1,0 +1,148 @@
+"""The control API's OpenAPI document, built from one table of its operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ringback import __version__
+
+OBJ: dict[str, Any] = {"type": "object"}
+ACCOUNT_CHANGE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "balance": {"type": "string", "example": "25.00"},
+        "auto_reload": {"type": "boolean"},
+        "auto_reload_amount": {"type": "string"},
+        "name": {"type": "string"},
+        "signature_secret": {"type": "string"},
+        "signature_method": {"enum": ["md5hash", "md5", "sha1", "sha256", "sha512"]},
+        "signs_webhooks": {"type": "boolean"},
+        "mo_callback_url": {"type": "string"},
+        "dr_callback_url": {"type": "string"},
+        "sms_webhook_method": {"enum": ["GET", "POST"]},
+    },
+}
+
+# (method, path, operationId, summary, request body schema or None)
+OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
+    ("get", "/_ringback/health", "health", "Liveness and version", None),
+    ("get", "/_ringback/accounts", "listAccounts", "Every account", None),
+    (
+        "post",
+        "/_ringback/accounts",
+        "createAccount",
+        "Create an account; the answer holds its api_secret, shown only this once",
+        {
+            "type": "object",
+            "properties": {
+                "api_key": {"type": "string"},
+                "api_secret": {"type": "string"},
+                "balance": {"type": "string"},
+                "name": {"type": "string"},
+            },
+        },
+    ),
+    ("get", "/_ringback/accounts/{api_key}", "getAccount", "One account", None),
+    (
+        "patch",
+        "/_ringback/accounts/{api_key}",
+        "changeAccount",
+        "Change balance, signature settings, callbacks",
+        ACCOUNT_CHANGE,
+    ),
+    (
+        "post",
+        "/_ringback/reset",
+        "reset",
+        "Reset all state (the default account is recreated with the same credentials), or one "
+        "account's resources with ?api_key=",
+        None,
+    ),
+    ("get", "/_ringback/snapshots", "listSnapshots", "Saved snapshots", None),
+    (
+        "post",
+        "/_ringback/snapshots",
+        "saveSnapshot",
+        "Save the whole state under a name",
+        {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+    ),
+    (
+        "post",
+        "/_ringback/snapshots/{name}/restore",
+        "restoreSnapshot",
+        "Replace the whole state with a snapshot",
+        None,
+    ),
+    ("get", "/_ringback/clock", "getClock", "Ringback's current time", None),
+    (
+        "post",
+        "/_ringback/clock",
+        "changeClock",
+        "Freeze, advance (runs due jobs) or resume",
+        {
+            "type": "object",
+            "properties": {
+                "freeze": {"type": "boolean"},
+                "advance_seconds": {"type": "number", "minimum": 0},
+            },
+        },
+    ),
+    (
+        "post",
+        "/_ringback/seed",
+        "seed",
+        "Seed the id source for repeatable ids",
+        {"type": "object", "properties": {"seed": {"type": "integer", "nullable": True}}},
+    ),
+    (
+        "get",
+        "/_ringback/auth-log",
+        "authLog",
+        "Requests Vonage would have refused (refused in strict mode, let through in soft)",
+        None,
+    ),
+    ("get", "/_ringback/rate-limits", "getRateLimits", "Rate limits in force", None),
+    (
+        "put",
+        "/_ringback/rate-limits",
+        "changeRateLimits",
+        "Switch or change rate limits",
+        {
+            "type": "object",
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "limits": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+    ),
+    ("get", "/_ringback/jobs", "listJobs", "Scheduled jobs (renewals, later receipts)", None),
+    ("get", "/_ringback/openapi.json", "openapi", "This document", None),
+]
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for method, path, operation_id, summary, body in OPERATIONS:
+        op: dict[str, Any] = {
+            "operationId": operation_id,
+            "summary": summary,
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": OBJ}}},
+                "400": {"description": "Invalid input (problem object)"},
+                "404": {"description": "Unknown resource (problem object)"},
+            },
+        }
+        params = [p.strip("{}") for p in path.split("/") if p.startswith("{")]
+        if params:
+            op["parameters"] = [
+                {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                for p in params
+            ]
+        if body is not None:
+            op["requestBody"] = {"content": {"application/json": {"schema": body}}}
+        paths.setdefault(path, {})[method] = op
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Ringback control API", "version": __version__},
+        "paths": paths,
+    }

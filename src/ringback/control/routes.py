@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import BaseRoute, Route
+
+from ringback import __version__
+from ringback.control import accounts, openapi, world
+from ringback.control.common import control
+from ringback.core.services import Services
+
+
+async def health(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    return {"status": "ok", "version": __version__}
+
+
+async def openapi_document(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    return openapi.document()
+
+
+async def index(request: Request) -> HTMLResponse:
+    return HTMLResponse(
+        "<!doctype html><title>Ringback</title><h1>Ringback</h1>"
+        f"<p>Version {__version__}. The control API is at "
+        '<a href="/_ringback/openapi.json">/_ringback/openapi.json</a>; '
+        'accounts at <a href="/_ringback/accounts">/_ringback/accounts</a>.</p>'
+    )
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/", index, methods=["GET"]),
+        Route("/_ringback/health", control(health), methods=["GET"]),
+        Route("/_ringback/openapi.json", control(openapi_document), methods=["GET"]),
+        *accounts.routes(),
+        *world.routes(),
+    ]

@@ -1,0 +1,194 @@
+"""Control of the whole simulated world: reset, snapshots, the clock, the id seed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ringback.control.common import control, field
+from ringback.core.clock import ClockState
+from ringback.core.errors import InvalidParameters, NotFound
+from ringback.core.money import to_units
+from ringback.core.provisioning import ensure_default_account
+from ringback.core.services import Services
+from ringback.scheduler import jobs as job_state
+from ringback.state import accounts as account_state
+from ringback.state.tables import auth_log
+
+SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def clock_view(services: Services) -> dict[str, Any]:
+    clock = services.clock
+    return {"now": clock.now(), "frozen": clock.frozen, "offset_seconds": clock.state.offset}
+
+
+def save_clock(services: Services) -> None:
+    services.store.set_meta("clock", json.dumps(dataclasses.asdict(services.clock.state)))
+
+
+def restore_default_account(services: Services) -> None:
+    settings = services.settings
+    with services.store.begin() as conn:
+        ensure_default_account(
+            conn,
+            services.ids,
+            services.clock,
+            settings.data_dir / "credentials.json",
+            None,
+            None,
+            Decimal(settings.default_balance),
+        )
+
+
+async def reset(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    api_key = request.query_params.get("api_key") or field(body, "api_key", str)
+    if api_key:
+        with services.store.begin() as conn:
+            if account_state.get_account(conn, api_key) is None:
+                raise NotFound(f"account {api_key} not found")
+        services.store.reset(api_key)
+        with services.store.begin() as conn:
+            account_state.update_account(
+                conn,
+                api_key,
+                balance_units=to_units(Decimal(services.settings.default_balance)),
+                mo_callback_url="",
+                dr_callback_url="",
+            )
+    else:
+        services.store.reset()
+        restore_default_account(services)
+    services.limits.clear()
+    return {"reset": api_key or "all"}
+
+
+def _snapshot_dir(services: Services) -> Any:
+    return services.settings.data_dir / "snapshots"
+
+
+async def list_snapshots(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    directory = _snapshot_dir(services)
+    items = []
+    if directory.exists():
+        for path in sorted(directory.glob("*.db")):
+            stat = path.stat()
+            items.append({"name": path.stem, "bytes": stat.st_size, "saved_at": stat.st_mtime})
+    return {"snapshots": items}
+
+
+def _snapshot_name(value: Any) -> str:
+    if not isinstance(value, str) or not SNAPSHOT_NAME.match(value):
+        raise InvalidParameters("name must be 1-64 letters, digits, '_', '.' or '-'")
+    return value
+
+
+async def save_snapshot(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    name = _snapshot_name(body.get("name"))
+    save_clock(services)
+    services.store.save_snapshot(_snapshot_dir(services) / f"{name}.db")
+    return {"name": name, "saved": True}
+
+
+async def restore_snapshot(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    name = _snapshot_name(request.path_params["name"])
+    path = _snapshot_dir(services) / f"{name}.db"
+    if not path.exists():
+        raise NotFound(f"snapshot {name} not found")
+    services.store.restore_snapshot(path)
+    saved = services.store.get_meta("clock")
+    if saved:
+        services.clock.set_state(ClockState(**json.loads(saved)))
+    services.limits.clear()
+    services.scheduler.wake()
+    return {"name": name, "restored": True}
+
+
+async def read_clock(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    return clock_view(services)
+
+
+async def change_clock(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    freeze = field(body, "freeze", bool)
+    advance = body.get("advance_seconds")
+    if advance is not None and (
+        isinstance(advance, bool) or not isinstance(advance, (int, float)) or advance < 0
+    ):
+        raise InvalidParameters("advance_seconds must be a number of seconds, 0 or more")
+    if freeze is True:
+        services.clock.freeze()
+    if advance:
+        services.clock.advance(float(advance))
+    if freeze is False:
+        services.clock.resume()
+    save_clock(services)
+    services.scheduler.wake()
+    if advance:
+        await services.scheduler.run_due()
+    return clock_view(services)
+
+
+async def seed(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    value = body.get("seed")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise InvalidParameters("seed must be an integer or null")
+    services.ids.seed(value)
+    return {"seed": value}
+
+
+async def read_auth_log(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    query = select(auth_log).order_by(auth_log.c.id.desc()).limit(500)
+    api_key = request.query_params.get("api_key")
+    if api_key:
+        query = query.where(auth_log.c.api_key == api_key)
+    with services.store.begin() as conn:
+        rows = conn.execute(query).all()
+    return {"mode": services.auth.mode.value, "entries": [dict(r._mapping) for r in rows]}
+
+
+async def read_rate_limits(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    return services.limits.describe()
+
+
+async def change_rate_limits(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    enabled = field(body, "enabled", bool)
+    limits = body.get("limits", {})
+    if not isinstance(limits, dict):
+        raise InvalidParameters("limits must be an object of name: '3/second'")
+    for name, spec in limits.items():
+        try:
+            services.limits.set_rule(str(name), str(spec))
+        except ValueError as exc:
+            raise InvalidParameters(f"{name}: {spec!r} is not a rate like '3/second'") from exc
+    if enabled is not None:
+        services.limits.enabled = enabled
+    return services.limits.describe()
+
+
+async def list_jobs(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    with services.store.begin() as conn:
+        jobs = job_state.list_jobs(conn, request.query_params.get("api_key"))
+    return {"jobs": [dataclasses.asdict(j) for j in jobs]}
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/_ringback/reset", control(reset), methods=["POST"]),
+        Route("/_ringback/snapshots", control(list_snapshots), methods=["GET"]),
+        Route("/_ringback/snapshots", control(save_snapshot), methods=["POST"]),
+        Route("/_ringback/snapshots/{name}/restore", control(restore_snapshot), methods=["POST"]),
+        Route("/_ringback/clock", control(read_clock), methods=["GET"]),
+        Route("/_ringback/clock", control(change_clock), methods=["POST"]),
+        Route("/_ringback/seed", control(seed), methods=["POST"]),
+        Route("/_ringback/auth-log", control(read_auth_log), methods=["GET"]),
+        Route("/_ringback/rate-limits", control(read_rate_limits), methods=["GET"]),
+        Route("/_ringback/rate-limits", control(change_rate_limits), methods=["PUT"]),
+        Route("/_ringback/jobs", control(list_jobs), methods=["GET"]),
+    ]

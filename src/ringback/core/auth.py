@@ -1,0 +1,239 @@
+"""Authentication, per API, exactly as Vonage accepts it.
+
+Each endpoint declares the credential kinds Vonage accepts for it. The credential the endpoint
+expects wins over anything else on the request: the Python SDK leaks a stale `Authorization`
+header into later calls, so `api_key`+`sig` in an SMS body is used even next to an old Bearer.
+
+In `soft` mode a request Vonage would refuse is let through (as the account it names, or the
+default account) and the refusal is logged in `auth_log`, readable on /_ringback/auth-log.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+from dataclasses import dataclass
+
+import jwt
+from sqlalchemy import Connection, insert, select
+
+from ringback.core.clock import Clock
+from ringback.core.errors import Unauthorized
+from ringback.core.request_params import RequestParams
+from ringback.core.signatures import signature_matches
+from ringback.state import accounts as account_state
+from ringback.state.accounts import Account
+from ringback.state.tables import applications, auth_log
+
+SIGNATURE_WINDOW_SECONDS = 300
+JWT_LEEWAY_SECONDS = 30
+JWT_DEFAULT_LIFETIME = 900
+JWT_MAX_LIFETIME = 24 * 3600
+
+
+class Credential(enum.Enum):
+    BASIC = "basic"
+    PARAMS = "params"  # api_key + api_secret in query or body
+    SIGNATURE = "signature"  # api_key + sig + timestamp
+    JWT = "jwt"  # Bearer RS256 application JWT
+
+
+class AuthMode(enum.Enum):
+    STRICT = "strict"
+    SOFT = "soft"
+
+
+@dataclass(frozen=True)
+class Principal:
+    account: Account
+    credential: Credential
+    application_id: str | None = None
+
+    @property
+    def api_key(self) -> str:
+        return self.account.api_key
+
+
+class AuthRefused(Unauthorized):
+    """A refusal that knows which account the request claimed to be, for soft mode."""
+
+    def __init__(self, reason: str, claimed_api_key: str | None = None) -> None:
+        self.reason = reason
+        self.claimed_api_key = claimed_api_key
+        super().__init__("You did not provide correct credentials.")
+
+
+@dataclass(frozen=True)
+class AuthRequest:
+    api: str
+    method: str
+    path: str
+    authorization: str | None
+    params: RequestParams
+    accepted: frozenset[Credential]
+    sdk_signed_fields: tuple[str, ...] = ()
+
+
+class Authenticator:
+    def __init__(self, clock: Clock, mode: AuthMode = AuthMode.STRICT) -> None:
+        self.clock = clock
+        self.mode = mode
+
+    def authenticate(self, conn: Connection, req: AuthRequest) -> Principal | AuthRefused:
+        """The principal, or (strict mode) the refusal to answer with. Refusals are logged."""
+        try:
+            return self._authenticate(conn, req)
+        except AuthRefused as refusal:
+            self._log(conn, req, refusal)
+            if self.mode is AuthMode.STRICT:
+                return refusal
+            account = None
+            if refusal.claimed_api_key:
+                account = account_state.get_account(conn, refusal.claimed_api_key)
+            account = account or account_state.default_account(conn)
+            if account is None:
+                return refusal
+            return Principal(account=account, credential=Credential.PARAMS)
+
+    def _log(self, conn: Connection, req: AuthRequest, refusal: AuthRefused) -> None:
+        conn.execute(
+            insert(auth_log).values(
+                at=self.clock.now(),
+                api=req.api,
+                method=req.method,
+                path=req.path,
+                api_key=refusal.claimed_api_key,
+                reason=refusal.reason,
+                mode=self.mode.value,
+            )
+        )
+
+    def _authenticate(self, conn: Connection, req: AuthRequest) -> Principal:
+        params = req.params
+        header = req.authorization or ""
+        scheme, _, token = header.partition(" ")
+        scheme = scheme.lower()
+        accepted = req.accepted
+        if Credential.SIGNATURE in accepted and params.get("sig") is not None:
+            return self._signature(conn, req)
+        if Credential.PARAMS in accepted and params.get("api_key") is not None:
+            return self._params(conn, params)
+        if Credential.BASIC in accepted and scheme == "basic":
+            return self._basic(conn, token.strip())
+        if Credential.JWT in accepted and scheme == "bearer":
+            return self._jwt(conn, token.strip())
+        if scheme == "basic" or scheme == "bearer":
+            raise AuthRefused(f"{scheme.title()} authentication is not accepted by this API")
+        raise AuthRefused("no credentials supplied")
+
+    def _account_with_secret(self, conn: Connection, api_key: str, secret: str) -> Account:
+        account = account_state.get_account(conn, api_key)
+        if account is None:
+            raise AuthRefused("unknown api_key", None)
+        if not account_state.secret_is_valid(conn, api_key, secret):
+            raise AuthRefused("wrong api_secret", api_key)
+        return account
+
+    def _basic(self, conn: Connection, token: str) -> Principal:
+        try:
+            decoded = base64.b64decode(token, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise AuthRefused("malformed Basic credentials") from exc
+        api_key, sep, secret = decoded.partition(":")
+        if not sep or not api_key:
+            raise AuthRefused("malformed Basic credentials")
+        return Principal(self._account_with_secret(conn, api_key, secret), Credential.BASIC)
+
+    def _params(self, conn: Connection, params: RequestParams) -> Principal:
+        api_key = params.text("api_key") or ""
+        secret = params.text("api_secret")
+        if secret is None:
+            raise AuthRefused("api_secret missing", api_key or None)
+        return Principal(self._account_with_secret(conn, api_key, secret), Credential.PARAMS)
+
+    def _signature(self, conn: Connection, req: AuthRequest) -> Principal:
+        params = req.params
+        api_key = params.text("api_key") or ""
+        account = account_state.get_account(conn, api_key)
+        if account is None:
+            raise AuthRefused("unknown api_key")
+        if params.get("api_secret") is not None:
+            raise AuthRefused("signature and api_secret both given", api_key)
+        timestamp = params.text("timestamp")
+        try:
+            ts = float(timestamp) if timestamp is not None else None
+        except ValueError:
+            ts = None
+        if ts is None or abs(self.clock.now() - ts) > SIGNATURE_WINDOW_SECONDS:
+            raise AuthRefused("signature timestamp missing or outside the window", api_key)
+        merged = {k: v for k, v in params.merged.items() if isinstance(v, (str, int, float))}
+        given = params.text("sig") or ""
+        if not signature_matches(
+            merged,
+            given,
+            account.signature_secret,
+            account.signature_method,
+            req.sdk_signed_fields,
+        ):
+            raise AuthRefused("signature does not match", api_key)
+        return Principal(account, Credential.SIGNATURE)
+
+    def _jwt(self, conn: Connection, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            claims = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
+            raise AuthRefused("malformed JWT") from exc
+        if header.get("alg") != "RS256":
+            raise AuthRefused(f"JWT algorithm {header.get('alg')!r} is not accepted")
+        app_id = claims.get("application_id")
+        if not isinstance(app_id, str):
+            raise AuthRefused("JWT has no application_id")
+        row = conn.execute(
+            select(applications.c.api_key, applications.c.public_key).where(
+                applications.c.id == app_id
+            )
+        ).first()
+        if row is None:
+            raise AuthRefused("JWT names an unknown application")
+        try:
+            verified = jwt.decode(
+                token,
+                row.public_key,
+                algorithms=["RS256"],
+                options={
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                },
+            )
+        except jwt.PyJWTError as exc:
+            raise AuthRefused("JWT signature does not verify", row.api_key) from exc
+        self._check_times(verified, row.api_key)
+        account = account_state.get_account(conn, row.api_key)
+        if account is None:
+            raise AuthRefused("JWT application has no account")
+        return Principal(account, Credential.JWT, application_id=app_id)
+
+    def _check_times(self, claims: dict[str, object], api_key: str) -> None:
+        now = self.clock.now()
+        iat = claims.get("iat")
+        if not isinstance(iat, (int, float)) or isinstance(iat, bool):
+            raise AuthRefused("JWT has no iat", api_key)
+        if iat > now + JWT_LEEWAY_SECONDS:
+            raise AuthRefused("JWT iat is in the future", api_key)
+        exp = claims.get("exp", iat + JWT_DEFAULT_LIFETIME)
+        if not isinstance(exp, (int, float)) or isinstance(exp, bool):
+            raise AuthRefused("JWT exp is not a number", api_key)
+        if exp < now - JWT_LEEWAY_SECONDS:
+            raise AuthRefused("JWT has expired", api_key)
+        if exp - iat > JWT_MAX_LIFETIME:
+            raise AuthRefused("JWT lifetime is longer than 24 hours", api_key)
+        nbf = claims.get("nbf")
+        if nbf is not None:
+            if not isinstance(nbf, (int, float)) or isinstance(nbf, bool):
+                raise AuthRefused("JWT nbf is not a number", api_key)
+            if nbf > now + JWT_LEEWAY_SECONDS:
+                raise AuthRefused("JWT is not valid yet (nbf)", api_key)

@@ -1,0 +1,70 @@
+"""Charging and crediting an account, atomically, with a ledger row per movement."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Connection, insert, select, update
+
+from ringback.core.clock import Clock
+from ringback.core.errors import InsufficientCredit, NotFound
+from ringback.core.money import to_units
+from ringback.core.prices import PriceList
+from ringback.state.tables import accounts, charges
+
+
+class Billing:
+    def __init__(self, prices: PriceList, clock: Clock) -> None:
+        self.prices = prices
+        self.clock = clock
+
+    def charge(
+        self, conn: Connection, api_key: str, product: str, amount: Decimal, reference: str
+    ) -> int:
+        """Take `amount` EUR from the account; returns the balance after, in units."""
+        units = to_units(amount)
+        result = conn.execute(
+            update(accounts)
+            .where(accounts.c.api_key == api_key, accounts.c.balance_units >= units)
+            .values(balance_units=accounts.c.balance_units - units)
+        )
+        if not result.rowcount:
+            if self.balance_units(conn, api_key) is None:
+                raise NotFound(f"account {api_key} not found")
+            raise InsufficientCredit(
+                "This request could not be performed due to your account balance being low."
+            )
+        return self._record(conn, api_key, product, units, reference)
+
+    def credit(
+        self, conn: Connection, api_key: str, product: str, amount: Decimal, reference: str
+    ) -> int:
+        units = to_units(amount)
+        conn.execute(
+            update(accounts)
+            .where(accounts.c.api_key == api_key)
+            .values(balance_units=accounts.c.balance_units + units)
+        )
+        return self._record(conn, api_key, product, -units, reference)
+
+    def balance_units(self, conn: Connection, api_key: str) -> int | None:
+        value = conn.execute(
+            select(accounts.c.balance_units).where(accounts.c.api_key == api_key)
+        ).scalar_one_or_none()
+        return int(value) if value is not None else None
+
+    def _record(
+        self, conn: Connection, api_key: str, product: str, units: int, reference: str
+    ) -> int:
+        after = self.balance_units(conn, api_key) or 0
+        conn.execute(
+            insert(charges).values(
+                api_key=api_key,
+                product=product,
+                reference=reference,
+                amount_units=units,
+                balance_after_units=after,
+                created_at=self.clock.now(),
+            )
+        )
+        return after

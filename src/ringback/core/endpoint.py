@@ -1,0 +1,126 @@
+"""One wrapper every Vonage endpoint goes through: parse, authenticate, rate-limit, run the
+handler in one transaction, and render any error in the style of the API at hand."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ringback.core.auth import AuthRefused, AuthRequest, Credential, Principal
+from ringback.core.error_styles import ErrorStyle
+from ringback.core.errors import InternalError, RingbackError
+from ringback.core.request_params import RequestParams, read_params
+from ringback.core.responses import VonageJSON
+from ringback.core.services import Services
+
+log = logging.getLogger("ringback.api")
+
+
+@dataclass(frozen=True)
+class Api:
+    name: str
+    style: ErrorStyle
+    # path prefixes this API owns, so unknown paths and methods get its error shape
+    prefixes: tuple[str, ...] = ()
+
+
+@dataclass
+class Ctx:
+    request: Request
+    params: RequestParams
+    principal: Principal
+    services: Services
+    conn: Connection
+
+    @property
+    def path(self) -> dict[str, Any]:
+        return self.request.path_params
+
+    @property
+    def api_key(self) -> str:
+        return self.principal.api_key
+
+    def url(self, path: str) -> str:
+        """An absolute URL on the host the client called (SDKs follow `_links` as given)."""
+        return f"{self.request.url.scheme}://{self.request.url.netloc}{path}"
+
+
+Handler = Callable[[Ctx], Response | dict[str, Any]]
+RequestCheck = Callable[[Request, RequestParams], None]
+
+
+def services_of(request: Request) -> Services:
+    services = request.app.state.services
+    assert isinstance(services, Services)
+    return services
+
+
+def render_error(api: Api, services: Services, error: RingbackError) -> Response:
+    return api.style.render(error, services.ids.instance())
+
+
+def endpoint(
+    api: Api,
+    handler: Handler,
+    *,
+    auth: Sequence[Credential],
+    rate_limit: str | None = None,
+    checks: Sequence[RequestCheck] = (),
+    sdk_signed_fields: tuple[str, ...] = (),
+    status_code: int = 200,
+) -> Callable[[Request], Awaitable[Response]]:
+    accepted = frozenset(auth)
+
+    async def run(request: Request) -> Response:
+        services = services_of(request)
+        try:
+            params = await read_params(request)
+            for check in checks:
+                check(request, params)
+            auth_request = AuthRequest(
+                api=api.name,
+                method=request.method,
+                path=request.url.path,
+                authorization=request.headers.get("authorization"),
+                params=params,
+                accepted=accepted,
+                sdk_signed_fields=sdk_signed_fields,
+            )
+            refusal: AuthRefused | None = None
+            with services.store.begin() as conn:
+                outcome = services.auth.authenticate(conn, auth_request)
+                if isinstance(outcome, AuthRefused):
+                    refusal = outcome
+                else:
+                    if rate_limit:
+                        services.limits.hit(rate_limit, outcome.api_key)
+                    result = handler(Ctx(request, params, outcome, services, conn))
+            if refusal is not None:
+                raise refusal
+            if isinstance(result, Response):
+                return result
+            return VonageJSON(result, status_code=status_code)
+        except RingbackError as error:
+            return render_error(api, services, error)
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            return render_error(api, services, InternalError("An internal error occurred"))
+
+    return run
+
+
+def route(
+    api: Api,
+    path: str,
+    methods: list[str],
+    handler: Handler,
+    **options: Any,
+) -> Route:
+    return Route(path, endpoint(api, handler, **options), methods=methods, name=handler.__name__)

@@ -1,0 +1,108 @@
+"""Reading a request's parameters the way Vonage does: by content, not by `Content-Type`.
+
+The Python SDK keeps one mutable headers dict, so after a JSON call its form bodies arrive
+labelled `application/json`; the Node SDK sends JSON to endpoints documented as form. So the
+body is sniffed: a body that starts with `{` is JSON, anything else is urlencoded. Query, form
+and JSON are merged, the body winning over the query for the same name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from ringback.core.errors import InvalidParameters, PayloadTooLarge
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class RequestParams:
+    query: dict[str, str]
+    body: dict[str, Any]
+    json_body: Any = None
+    body_was_json: bool = False
+    raw: bytes = b""
+    repeated: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def merged(self) -> dict[str, Any]:
+        return {**self.query, **self.body}
+
+    def get(self, name: str) -> Any:
+        if name in self.body:
+            return self.body[name]
+        return self.query.get(name)
+
+    def text(self, name: str) -> str | None:
+        """The parameter as text, the way a form would carry it (JSON scalars stringified)."""
+        value = self.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float, str)):
+            return str(value)
+        raise InvalidParameters(f"Invalid value for parameter: {name}")
+
+    def all_values(self, name: str) -> list[str]:
+        return self.repeated.get(name, [])
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_params(query_string: str, raw: bytes) -> RequestParams:
+    repeated: dict[str, list[str]] = {}
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(query_string, keep_blank_values=True):
+        query.setdefault(key, value)
+        repeated.setdefault(key, []).append(value)
+    body: dict[str, Any] = {}
+    json_body: Any = None
+    was_json = False
+    stripped = raw.strip()
+    if stripped[:1] in (b"{", b"["):
+        try:
+            json_body = json.loads(stripped)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidParameters("The request body is not valid JSON") from exc
+        was_json = True
+        if isinstance(json_body, dict):
+            body = json_body
+    elif stripped:
+        try:
+            text = stripped.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidParameters("The request body is not valid UTF-8") from exc
+        for key, value in parse_qsl(text, keep_blank_values=True):
+            body.setdefault(key, value)
+            repeated.setdefault(key, []).append(value)
+    return RequestParams(
+        query=query,
+        body=body,
+        json_body=json_body,
+        body_was_json=was_json,
+        raw=raw,
+        repeated=repeated,
+    )
+
+
+async def read_params(request: Request) -> RequestParams:
+    raw = await read_body(request)
+    return parse_params(request.url.query, raw)

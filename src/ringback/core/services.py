@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ringback.config import Settings
+from ringback.core.auth import Authenticator
+from ringback.core.billing import Billing
+from ringback.core.clock import Clock
+from ringback.core.ids import Ids
+from ringback.core.ratelimit import RateLimits
+from ringback.scheduler.runner import Scheduler
+from ringback.state.store import Store
+
+
+@dataclass
+class Services:
+    """The shared parts every API's routes are handed; built once in `app.py`."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+    ids: Ids
+    auth: Authenticator
+    limits: RateLimits
+    billing: Billing
+    scheduler: Scheduler

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from ringback.state.tables import jobs
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    due_at: float
+    payload: dict[str, Any]
+    api_key: str | None
+    attempts: int
+    last_error: str | None
+
+
+class Reschedule(Exception):
+    """Raised by a job handler to run the same job again at `due_at`."""
+
+    def __init__(self, due_at: float, reason: str = "") -> None:
+        self.due_at = due_at
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _job(row: Any) -> Job:
+    return Job(
+        id=row.id,
+        kind=row.kind,
+        due_at=row.due_at,
+        payload=json.loads(row.payload),
+        api_key=row.api_key,
+        attempts=row.attempts,
+        last_error=row.last_error,
+    )
+
+
+def add_job(
+    conn: Connection,
+    kind: str,
+    due_at: float,
+    payload: dict[str, Any],
+    api_key: str | None,
+    now: float,
+) -> int:
+    result = conn.execute(
+        insert(jobs).values(
+            kind=kind,
+            due_at=due_at,
+            payload=json.dumps(payload),
+            api_key=api_key,
+            attempts=0,
+            last_error=None,
+            created_at=now,
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def due_jobs(conn: Connection, now: float, limit: int = 100) -> list[Job]:
+    rows = conn.execute(
+        select(jobs).where(jobs.c.due_at <= now).order_by(jobs.c.due_at, jobs.c.id).limit(limit)
+    )
+    return [_job(r) for r in rows]
+
+
+def list_jobs(conn: Connection, api_key: str | None = None) -> list[Job]:
+    query = select(jobs).order_by(jobs.c.due_at, jobs.c.id)
+    if api_key is not None:
+        query = query.where(jobs.c.api_key == api_key)
+    return [_job(r) for r in conn.execute(query)]
+
+
+def next_due(conn: Connection) -> float | None:
+    row = conn.execute(select(jobs.c.due_at).order_by(jobs.c.due_at).limit(1)).first()
+    return float(row.due_at) if row else None
+
+
+def finish_job(conn: Connection, job_id: int) -> None:
+    conn.execute(delete(jobs).where(jobs.c.id == job_id))
+
+
+def retry_job(conn: Connection, job_id: int, due_at: float, error: str | None) -> None:
+    conn.execute(
+        update(jobs)
+        .where(jobs.c.id == job_id)
+        .values(due_at=due_at, attempts=jobs.c.attempts + 1, last_error=error)
+    )
+
+
+def delete_jobs_of(conn: Connection, kind: str, key: str, value: str) -> None:
+    """Drop pending jobs of a kind whose payload names a value, e.g. renewals of a number."""
+    for job in list_jobs(conn):
+        if job.kind == kind and job.payload.get(key) == value:
+            finish_job(conn, job.id)

@@ -1,0 +1,99 @@
+"""Runs due jobs on Ringback's clock. Jobs live in the store, so a restart resumes them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import Connection
+
+from ringback.core.clock import Clock
+from ringback.scheduler import jobs as job_state
+from ringback.scheduler.jobs import Job, Reschedule
+from ringback.state.store import Store
+
+log = logging.getLogger("ringback.scheduler")
+
+JobHandler = Callable[[Job], Awaitable[None]]
+MAX_BACKOFF_SECONDS = 3600.0
+
+
+class Scheduler:
+    def __init__(self, store: Store, clock: Clock, interval: float = 0.05) -> None:
+        self.store = store
+        self.clock = clock
+        self.interval = interval
+        self.handlers: dict[str, JobHandler] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def register(self, kind: str, handler: JobHandler) -> None:
+        self.handlers[kind] = handler
+
+    def schedule(
+        self,
+        conn: Connection,
+        kind: str,
+        due_at: float,
+        payload: dict[str, Any],
+        api_key: str | None = None,
+    ) -> int:
+        """Add a job inside the caller's transaction: it exists exactly when the write does."""
+        job_id = job_state.add_job(conn, kind, due_at, payload, api_key, self.clock.now())
+        self.wake()
+        return job_id
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_due(self) -> int:
+        ran = 0
+        while True:
+            with self.store.begin() as conn:
+                due = job_state.due_jobs(conn, self.clock.now())
+            if not due:
+                return ran
+            for job in due:
+                await self._run(job)
+                ran += 1
+
+    async def _run(self, job: Job) -> None:
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            log.warning("no handler for job kind %s; job %s deferred an hour", job.kind, job.id)
+            with self.store.begin() as conn:
+                job_state.retry_job(
+                    conn, job.id, self.clock.now() + MAX_BACKOFF_SECONDS, "no handler"
+                )
+            return
+        try:
+            await handler(job)
+        except Reschedule as again:
+            with self.store.begin() as conn:
+                job_state.retry_job(conn, job.id, again.due_at, again.reason or None)
+            return
+        except Exception as exc:
+            log.exception("job %s (%s) failed", job.id, job.kind)
+            backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (job.attempts + 1))
+            with self.store.begin() as conn:
+                job_state.retry_job(conn, job.id, self.clock.now() + backoff, repr(exc))
+            return
+        with self.store.begin() as conn:
+            job_state.finish_job(conn, job.id)
+
+    async def run_forever(self) -> None:
+        while not self._stopping:
+            try:
+                await self.run_due()
+            except Exception:
+                log.exception("scheduler pass failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()

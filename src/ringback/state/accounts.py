@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from ringback.core.secrets import hash_secret, secret_matches
+from ringback.state.tables import accounts, api_secrets
+
+SIGNATURE_METHODS = ("md5hash", "md5", "sha1", "sha256", "sha512")
+
+
+@dataclass(frozen=True)
+class Account:
+    api_key: str
+    name: str
+    balance_units: int
+    auto_reload: bool
+    auto_reload_amount_units: int
+    signature_secret: str
+    signature_method: str
+    signs_webhooks: bool
+    mo_callback_url: str
+    dr_callback_url: str
+    sms_webhook_method: str
+    is_default: bool
+    created_at: float
+
+
+@dataclass(frozen=True)
+class ApiSecret:
+    id: str
+    api_key: str
+    created_at: float
+
+
+def _account(row: Any) -> Account:
+    return Account(**{k: row._mapping[k] for k in Account.__dataclass_fields__})
+
+
+def get_account(conn: Connection, api_key: str) -> Account | None:
+    row = conn.execute(select(accounts).where(accounts.c.api_key == api_key)).first()
+    return _account(row) if row else None
+
+
+def list_accounts(conn: Connection) -> list[Account]:
+    rows = conn.execute(select(accounts).order_by(accounts.c.created_at, accounts.c.api_key))
+    return [_account(r) for r in rows]
+
+
+def default_account(conn: Connection) -> Account | None:
+    row = conn.execute(select(accounts).where(accounts.c.is_default.is_(True))).first()
+    return _account(row) if row else None
+
+
+def insert_account(conn: Connection, account: Account) -> None:
+    conn.execute(insert(accounts).values(**account.__dict__))
+
+
+def update_account(conn: Connection, api_key: str, **values: Any) -> Account | None:
+    if values:
+        conn.execute(update(accounts).where(accounts.c.api_key == api_key).values(**values))
+    return get_account(conn, api_key)
+
+
+def delete_account(conn: Connection, api_key: str) -> bool:
+    result = conn.execute(delete(accounts).where(accounts.c.api_key == api_key))
+    return bool(result.rowcount)
+
+
+def add_secret(
+    conn: Connection, secret_id: str, api_key: str, secret: str, now: float
+) -> ApiSecret:
+    salt, digest = hash_secret(secret)
+    conn.execute(
+        insert(api_secrets).values(
+            id=secret_id, api_key=api_key, salt=salt, digest=digest, created_at=now
+        )
+    )
+    return ApiSecret(id=secret_id, api_key=api_key, created_at=now)
+
+
+def list_secrets(conn: Connection, api_key: str) -> list[ApiSecret]:
+    rows = conn.execute(
+        select(api_secrets.c.id, api_secrets.c.api_key, api_secrets.c.created_at)
+        .where(api_secrets.c.api_key == api_key)
+        .order_by(api_secrets.c.created_at, api_secrets.c.id)
+    )
+    return [ApiSecret(id=r.id, api_key=r.api_key, created_at=r.created_at) for r in rows]
+
+
+def count_secrets(conn: Connection, api_key: str) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(api_secrets).where(api_secrets.c.api_key == api_key)
+        ).scalar_one()
+    )
+
+
+def delete_secret(conn: Connection, api_key: str, secret_id: str) -> bool:
+    result = conn.execute(
+        delete(api_secrets).where(api_secrets.c.api_key == api_key, api_secrets.c.id == secret_id)
+    )
+    return bool(result.rowcount)
+
+
+def secret_is_valid(conn: Connection, api_key: str, secret: str) -> bool:
+    rows = conn.execute(
+        select(api_secrets.c.salt, api_secrets.c.digest).where(api_secrets.c.api_key == api_key)
+    )
+    return any(secret_matches(secret, r.salt, r.digest) for r in rows)

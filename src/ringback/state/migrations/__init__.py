@@ -1,0 +1,16 @@
+"""Versioned schema migrations, applied in order at start-up; `meta.schema_version` records the
+last one applied. A migration is never edited once released: add the next one instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection
+
+from ringback.state.migrations import v0001_initial
+
+Migration = tuple[int, str, Callable[[Connection], None]]
+
+MIGRATIONS: list[Migration] = [
+    (1, "initial schema", v0001_initial.upgrade),
+]

@@ -1,0 +1,128 @@
+"""The store: one SQLAlchemy Core engine, used from the event-loop thread only.
+
+SQLite serialises writers anyway, so Ringback keeps a single connection (StaticPool) and runs
+its short statements inline on the loop; there is no thread hop and no lock to reason about.
+Every write runs in `store.begin()`, committed before the response goes out; with WAL and
+`synchronous=FULL` (the default) a committed write survives a crash or power cut.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.pool import StaticPool
+
+from ringback.state import tables
+from ringback.state.migrations import MIGRATIONS
+
+ACCOUNT_SCOPED_TABLES = ["auth_log", "jobs", "charges", "numbers", "applications", "api_secrets"]
+
+
+class Store:
+    def __init__(self, path: str, synchronous: str = "FULL") -> None:
+        self.path = path
+        self.in_memory = path == ":memory:"
+        url = "sqlite://" if self.in_memory else f"sqlite:///{path}"
+        self.engine: Engine = create_engine(
+            url,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+        )
+        self._synchronous = synchronous
+        event.listen(self.engine, "connect", self._on_connect)
+        event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        self._conn: Connection = self.engine.connect()
+
+    def _on_connect(self, dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling is switched off so BEGIN is issued by SQLAlchemy
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        if not self.in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={self._synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction; nested calls join the outer one."""
+        if self._conn.in_transaction():
+            yield self._conn
+            return
+        with self._conn.begin():
+            yield self._conn
+
+    def migrate(self) -> int:
+        with self.begin() as conn:
+            conn.execute(
+                text("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            )
+            current = conn.execute(
+                text("SELECT value FROM meta WHERE key = 'schema_version'")
+            ).scalar_one_or_none()
+            version = int(current) if current else 0
+            for number, _name, upgrade in MIGRATIONS:
+                if number > version:
+                    upgrade(conn)
+                    self.set_meta("schema_version", str(number))
+                    version = number
+        return version
+
+    def get_meta(self, key: str) -> str | None:
+        with self.begin() as conn:
+            row = conn.execute(select(tables.meta.c.value).where(tables.meta.c.key == key))
+            value = row.scalar_one_or_none()
+        return str(value) if value is not None else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO meta (key, value) VALUES (:k, :v) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                ),
+                {"k": key, "v": value},
+            )
+
+    def reset(self, api_key: str | None = None) -> None:
+        with self.begin() as conn:
+            if api_key is None:
+                for table in [*ACCOUNT_SCOPED_TABLES, "accounts"]:
+                    conn.execute(text(f"DELETE FROM {table}"))
+            else:
+                for table in ACCOUNT_SCOPED_TABLES:
+                    conn.execute(text(f"DELETE FROM {table} WHERE api_key = :k"), {"k": api_key})
+
+    def _raw(self) -> sqlite3.Connection:
+        raw = self._conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        return raw
+
+    def save_snapshot(self, target: Path) -> None:
+        """Copy the whole database with SQLite's online backup: consistent and fast."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(tmp)
+        try:
+            self._raw().backup(dest)
+        finally:
+            dest.close()
+        tmp.replace(target)
+
+    def restore_snapshot(self, source: Path) -> None:
+        src = sqlite3.connect(source)
+        try:
+            src.backup(self._raw())
+        finally:
+            src.close()
+
+    def close(self) -> None:
+        self._conn.close()
+        self.engine.dispose()
