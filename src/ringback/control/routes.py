@@ -7,7 +7,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Route
 
 from ringback import __version__
-from ringback.control import accounts, openapi, world
+from ringback.control import accounts, credentials, openapi, world
 from ringback.control.common import control
 from ringback.core.services import Services
 
@@ -36,4 +36,5 @@ def routes() -> list[BaseRoute]:
         Route("/_ringback/openapi.json", control(openapi_document), methods=["GET"]),
         *accounts.routes(),
         *world.routes(),
+        *credentials.routes(),
     ]

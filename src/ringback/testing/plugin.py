@@ -1,0 +1,33 @@
+"""pytest fixtures: a live Ringback for the session, a fresh account and SDK client per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from ringback.testing.server import RingbackProcess
+
+
+@dataclass
+class AccountHandle:
+    api_key: str
+    api_secret: str
+    client: Any
+
+
+@pytest.fixture(scope="session")
+def ringback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RingbackProcess]:
+    server = RingbackProcess(tmp_path_factory.mktemp("ringback"), "--no-rate-limits")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def account(ringback: RingbackProcess) -> AccountHandle:
+    """A new, isolated account (10 EUR) and an SDK client authenticated as it."""
+    api_key, api_secret = ringback.new_account()
+    return AccountHandle(api_key, api_secret, ringback.client(api_key, api_secret))

@@ -1,0 +1,123 @@
+"""A real Ringback process for tests: random ports, its own data directory, a real CA."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+class RingbackProcess:
+    def __init__(self, data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.extra_args = list(extra_args)
+        self.env = env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.info: dict[str, Any] = {}
+        self.log_path = data_dir / "server.log"
+
+    def start(self, timeout: float = 15.0) -> RingbackProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        runtime = self.data_dir / "server.json"
+        runtime.unlink(missing_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ringback.cli.main",
+                "serve",
+                "--data-dir",
+                str(self.data_dir),
+                "--http-port",
+                "0",
+                "--https-port",
+                "0",
+                "--log-level",
+                "warning",
+                *self.extra_args,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ringback exited early:\n{self.log_path.read_text()}")
+            if runtime.exists():
+                try:
+                    self.info = json.loads(runtime.read_text())
+                    break
+                except ValueError:
+                    pass
+            time.sleep(0.02)
+        else:
+            self.stop()
+            raise RuntimeError(f"ringback did not start:\n{self.log_path.read_text()}")
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        code = self.process.returncode
+        self.process = None
+        return code
+
+    def restart(self) -> RingbackProcess:
+        self.stop()
+        return self.start()
+
+    @property
+    def ca(self) -> str:
+        return str(self.info["ca"])
+
+    @property
+    def https_host(self) -> str:
+        """What the Python SDK takes as api_host/rest_host."""
+        return f"127.0.0.1:{self.info['https_port']}"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.info['http_port']}"
+
+    @property
+    def https_url(self) -> str:
+        return f"https://{self.https_host}"
+
+    def default_credentials(self) -> tuple[str, str]:
+        saved = json.loads((self.data_dir / "credentials.json").read_text())
+        return saved["api_key"], saved["api_secret"]
+
+    def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return httpx.request(method, f"{self.http_url}/_ringback{path}", timeout=30, **kwargs)
+
+    def new_account(self, **fields: Any) -> tuple[str, str]:
+        response = self.control("POST", "/accounts", json=fields)
+        response.raise_for_status()
+        body = response.json()
+        return body["api_key"], body["api_secret"]
+
+    def client(self, api_key: str, api_secret: str, **auth: Any) -> Any:
+        """The official Vonage SDK, pointed at this server (only the hosts change)."""
+        from vonage import Auth, HttpClientOptions, Vonage
+
+        os.environ["REQUESTS_CA_BUNDLE"] = self.ca
+        return Vonage(
+            Auth(api_key=api_key, api_secret=api_secret, **auth),
+            HttpClientOptions(api_host=self.https_host, rest_host=self.https_host),
+        )
