@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -85,6 +86,11 @@ class RingbackProcess:
     @property
     def ca(self) -> str:
         return str(self.info["ca"])
+
+    @property
+    def tls(self) -> ssl.SSLContext:
+        """For httpx: `verify=server.tls` trusts Ringback's CA."""
+        return ssl.create_default_context(cafile=self.ca)
 
     @property
     def https_host(self) -> str:

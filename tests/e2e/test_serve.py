@@ -1,0 +1,155 @@
+"""`ringback serve` as a user meets it: banner, flags, both ports, restarts, signals."""
+
+from __future__ import annotations
+
+import base64
+import signal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ringback.testing.server import RingbackProcess
+
+
+def basic(api_key: str, api_secret: str) -> dict[str, str]:
+    token = base64.b64encode(f"{api_key}:{api_secret}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> RingbackProcess:
+    process = RingbackProcess(tmp_path / "data").start()
+    yield process  # type: ignore[misc]
+    process.stop()
+
+
+def test_banner_tells_everything_needed_to_connect(server: RingbackProcess) -> None:
+    api_key, api_secret = server.default_credentials()
+    banner = server.log_path.read_text()
+    assert f"api_key {api_key}" in banner
+    assert f"api_secret {api_secret}" in banner
+    assert f"export REQUESTS_CA_BUNDLE={server.ca}" in banner
+    assert f"export NODE_EXTRA_CA_CERTS={server.ca}" in banner
+    assert f"api_host='{server.https_host}'" in banner
+    assert f"dashboard  {server.http_url}/" in banner
+
+
+def test_both_ports_serve_both_hosts(server: RingbackProcess) -> None:
+    headers = basic(*server.default_credentials())
+    over_http = httpx.get(f"{server.http_url}/account/get-balance", headers=headers)
+    over_tls = httpx.get(
+        f"{server.https_url}/account/get-balance", headers=headers, verify=server.tls
+    )
+    assert over_http.json() == over_tls.json() == {"value": 10.0, "autoReload": False}
+    # an api.nexmo.com path on the same ports
+    api_key = server.default_credentials()[0]
+    secrets = httpx.get(
+        f"{server.https_url}/accounts/{api_key}/secrets", headers=headers, verify=server.tls
+    )
+    assert secrets.status_code == 200
+    assert secrets.headers["content-type"] == "application/json"
+
+
+def test_the_sdk_trusts_the_generated_ca(server: RingbackProcess) -> None:
+    client = server.client(*server.default_credentials())
+    assert client.account.get_balance().value == pytest.approx(10.0)
+
+
+def test_credentials_from_flags(tmp_path: Path) -> None:
+    process = RingbackProcess(
+        tmp_path / "d", "--api-key", "abcd1234", "--api-secret", "Flagged1Secret"
+    ).start()
+    try:
+        assert process.default_credentials() == ("abcd1234", "Flagged1Secret")
+        response = httpx.get(
+            f"{process.http_url}/account/get-balance",
+            params={"api_key": "abcd1234", "api_secret": "Flagged1Secret"},
+        )
+        assert response.status_code == 200
+    finally:
+        process.stop()
+
+
+def test_credentials_from_environment(tmp_path: Path) -> None:
+    process = RingbackProcess(
+        tmp_path / "d", env={"RINGBACK_API_KEY": "feed0001", "RINGBACK_API_SECRET": "Env1Secret"}
+    ).start()
+    try:
+        response = httpx.get(
+            f"{process.http_url}/account/get-balance", headers=basic("feed0001", "Env1Secret")
+        )
+        assert response.status_code == 200
+    finally:
+        process.stop()
+
+
+def test_a_weak_secret_flag_is_refused_at_start(tmp_path: Path) -> None:
+    process = RingbackProcess(tmp_path / "d", "--api-secret", "weak")
+    with pytest.raises(RuntimeError, match="api_secret"):
+        process.start()
+
+
+def test_random_credentials_are_kept_across_restarts(server: RingbackProcess) -> None:
+    before = server.default_credentials()
+    server.restart()
+    assert server.default_credentials() == before
+    assert f"api_secret {before[1]}" in server.log_path.read_text()
+    response = httpx.get(f"{server.http_url}/account/get-balance", headers=basic(*before))
+    assert response.status_code == 200
+
+
+def test_a_restart_loses_nothing(server: RingbackProcess) -> None:
+    api_key, api_secret = server.new_account(balance="42.50", name="kept")
+    client = server.client(api_key, api_secret)
+    client.account.update_default_sms_webhook(
+        mo_callback_url="https://example.com/mo", dr_callback_url="https://example.com/dr"
+    )
+    created = client.account.create_secret("Second1Secret")
+    server.control("PATCH", f"/accounts/{api_key}", json={"signature_method": "sha256"})
+
+    server.restart()
+
+    client = server.client(api_key, "Second1Secret")
+    assert client.account.get_balance().value == pytest.approx(42.5)
+    assert {s.id for s in client.account.list_secrets()} >= {created.id}
+    settings = client.account.update_default_sms_webhook()
+    assert settings.mo_callback_url == "https://example.com/mo"
+    assert settings.dr_callback_url == "https://example.com/dr"
+    account = server.control("GET", f"/accounts/{api_key}").json()
+    assert account["signature_method"] == "sha256"
+    assert account["name"] == "kept"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signals_shut_down_gracefully(tmp_path: Path, sig: int) -> None:
+    process = RingbackProcess(tmp_path / "d").start()
+    api_key, _ = process.new_account(balance="1.00")
+    assert process.stop(sig) == 0
+    assert not (tmp_path / "d" / "server.json").exists()
+    process.start()
+    try:
+        assert process.control("GET", f"/accounts/{api_key}").status_code == 200
+    finally:
+        process.stop()
+
+
+def test_in_memory_database_needs_no_file(tmp_path: Path) -> None:
+    process = RingbackProcess(tmp_path / "d", "--database", ":memory:").start()
+    try:
+        assert process.control("GET", "/health").json()["status"] == "ok"
+        assert not (tmp_path / "d" / "ringback.db").exists()
+    finally:
+        process.stop()
+
+
+def test_the_database_is_a_wal_sqlite_file(server: RingbackProcess) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(server.data_dir / "ringback.db")
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+        assert int(version) >= 1
+    finally:
+        db.close()
