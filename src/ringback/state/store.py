@@ -20,7 +20,8 @@ from sqlalchemy.pool import StaticPool
 from ringback.state import tables
 from ringback.state.migrations import MIGRATIONS
 
-ACCOUNT_SCOPED_TABLES = ["auth_log", "jobs", "charges", "numbers", "applications", "api_secrets"]
+# what resetting one account wipes; its credentials (accounts, api_secrets) stay
+ACCOUNT_RESOURCES = ["auth_log", "jobs", "charges", "numbers", "applications"]
 
 
 class Store:
@@ -93,10 +94,10 @@ class Store:
     def reset(self, api_key: str | None = None) -> None:
         with self.begin() as conn:
             if api_key is None:
-                for table in [*ACCOUNT_SCOPED_TABLES, "accounts"]:
+                for table in [*ACCOUNT_RESOURCES, "api_secrets", "accounts"]:
                     conn.execute(text(f"DELETE FROM {table}"))
             else:
-                for table in ACCOUNT_SCOPED_TABLES:
+                for table in ACCOUNT_RESOURCES:
                     conn.execute(text(f"DELETE FROM {table} WHERE api_key = :k"), {"k": api_key})
 
     def _raw(self) -> sqlite3.Connection:
