@@ -1,0 +1,120 @@
+"""The scheduler runs jobs on Ringback's clock, keeps failures, and resumes after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from ringback.core.clock import Clock
+from ringback.scheduler import jobs as job_state
+from ringback.scheduler.jobs import Job, Reschedule
+from ringback.scheduler.runner import Scheduler
+from ringback.state.store import Store
+
+
+def make(tmp_path: Path) -> tuple[Store, Clock, Scheduler]:
+    store = Store(str(tmp_path / "jobs.db"))
+    store.migrate()
+    clock = Clock()
+    clock.freeze()
+    return store, clock, Scheduler(store, clock)
+
+
+def test_jobs_run_when_due_in_due_order(tmp_path: Path) -> None:
+    store, clock, scheduler = make(tmp_path)
+    ran: list[str] = []
+
+    async def record(job: Job) -> None:
+        ran.append(job.payload["name"])
+
+    scheduler.register("record", record)
+    now = clock.now()
+    with store.begin() as conn:
+        scheduler.schedule(conn, "record", now + 20, {"name": "later"})
+        scheduler.schedule(conn, "record", now + 10, {"name": "sooner"})
+    assert asyncio.run(scheduler.run_due()) == 0
+    clock.advance(15)
+    asyncio.run(scheduler.run_due())
+    assert ran == ["sooner"]
+    clock.advance(10)
+    asyncio.run(scheduler.run_due())
+    assert ran == ["sooner", "later"]
+    with store.begin() as conn:
+        assert job_state.list_jobs(conn) == []
+
+
+def test_a_failing_job_is_kept_and_retried_with_backoff(tmp_path: Path) -> None:
+    store, clock, scheduler = make(tmp_path)
+    calls = 0
+
+    async def flaky(job: Job) -> None:
+        nonlocal calls
+        calls += 1
+        if calls < 3:
+            raise ConnectionError("down")
+
+    scheduler.register("flaky", flaky)
+    with store.begin() as conn:
+        scheduler.schedule(conn, "flaky", clock.now(), {})
+    asyncio.run(scheduler.run_due())
+    with store.begin() as conn:
+        (job,) = job_state.list_jobs(conn)
+    assert job.attempts == 1
+    assert job.last_error is not None and "down" in job.last_error
+    assert job.due_at == clock.now() + 2
+    clock.advance(2)
+    asyncio.run(scheduler.run_due())
+    clock.advance(4)
+    asyncio.run(scheduler.run_due())
+    assert calls == 3
+    with store.begin() as conn:
+        assert job_state.list_jobs(conn) == []
+
+
+def test_reschedule_moves_a_job(tmp_path: Path) -> None:
+    store, clock, scheduler = make(tmp_path)
+    seen: list[int] = []
+
+    async def twice(job: Job) -> None:
+        seen.append(job.attempts)
+        if job.attempts == 0:
+            raise Reschedule(clock.now() + 60, "again")
+
+    scheduler.register("twice", twice)
+    with store.begin() as conn:
+        scheduler.schedule(conn, "twice", clock.now(), {})
+    asyncio.run(scheduler.run_due())
+    clock.advance(60)
+    asyncio.run(scheduler.run_due())
+    assert seen == [0, 1]
+
+
+def test_a_job_written_in_a_rolled_back_transaction_never_exists(tmp_path: Path) -> None:
+    store, clock, scheduler = make(tmp_path)
+    try:
+        with store.begin() as conn:
+            scheduler.schedule(conn, "x", clock.now(), {})
+            raise ValueError
+    except ValueError:
+        pass
+    with store.begin() as conn:
+        assert job_state.list_jobs(conn) == []
+
+
+def test_pending_jobs_survive_a_restart(tmp_path: Path) -> None:
+    store, clock, scheduler = make(tmp_path)
+    with store.begin() as conn:
+        scheduler.schedule(conn, "later", clock.now() + 5, {"n": 1}, api_key="k")
+    store.close()
+    reopened = Store(str(tmp_path / "jobs.db"))
+    reopened.migrate()
+    ran: list[dict[str, object]] = []
+
+    async def later(job: Job) -> None:
+        ran.append(job.payload)
+
+    again = Scheduler(reopened, clock)
+    again.register("later", later)
+    clock.advance(5)
+    asyncio.run(again.run_due())
+    assert ran == [{"n": 1}]
