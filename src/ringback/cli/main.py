@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ringback.cli import world
 from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
 
 app = typer.Typer(help="Ringback: the Vonage APIs on your own machine.", no_args_is_help=True)
@@ -68,6 +69,12 @@ def serve(
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(settings))
+
+
+app.add_typer(world.accounts, name="accounts")
+app.add_typer(world.snapshots, name="snapshot")
+app.add_typer(world.clock, name="clock")
+app.command("reset")(world.reset)
 
 
 @app.command()
