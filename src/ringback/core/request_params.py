@@ -80,7 +80,8 @@ def parse_params(query_string: str, raw: bytes) -> RequestParams:
     if stripped[:1] in (b"{", b"["):
         try:
             json_body = json.loads(stripped)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            # RecursionError: nesting deeper than the JSON decoder will follow
             raise InvalidParameters("The request body is not valid JSON") from exc
         was_json = True
         if isinstance(json_body, dict):

@@ -1,0 +1,46 @@
+"""Application key pairs: RS256 JWTs are signed with the private key, checked with the public one.
+
+Vonage generates an RSA 2048 pair when no public key is supplied and shows the private key (as
+PKCS#8 PEM, `-----BEGIN PRIVATE KEY-----`) once, in the answer to the create call; it keeps only
+the public key. Ringback does the same.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+KEY_BITS = 2048
+
+
+class InvalidPublicKey(ValueError):
+    pass
+
+
+def generate_key_pair() -> tuple[str, str]:
+    """A new (private PEM, public PEM) pair."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+    return private_pem, _public_pem(private.public_key())
+
+
+def normalise_public_key(text: str) -> str:
+    """The key as SubjectPublicKeyInfo PEM; PKCS#1 (`RSA PUBLIC KEY`) input is accepted too."""
+    try:
+        key = serialization.load_pem_public_key(text.strip().encode("utf-8"))
+    except (ValueError, TypeError, UnicodeEncodeError) as exc:
+        raise InvalidPublicKey("must be a PEM encoded public key") from exc
+    if not isinstance(key, rsa.RSAPublicKey):
+        # application JWTs are RS256, so only an RSA key can ever verify one
+        raise InvalidPublicKey("must be an RSA public key")
+    return _public_pem(key)
+
+
+def _public_pem(key: rsa.RSAPublicKey) -> str:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")

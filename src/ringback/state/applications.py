@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from ringback.state.tables import applications, numbers
+
+
+@dataclass(frozen=True)
+class Application:
+    id: str
+    api_key: str
+    name: str
+    capabilities: dict[str, Any]
+    privacy: dict[str, Any]
+    public_key: str
+    created_at: float
+    seq: int
+
+
+def _application(row: Any) -> Application:
+    values = dict(row._mapping)
+    values["capabilities"] = json.loads(values["capabilities"])
+    values["privacy"] = json.loads(values["privacy"])
+    return Application(**values)
+
+
+def _owned(api_key: str, app_id: str) -> Any:
+    return (applications.c.api_key == api_key) & (applications.c.id == app_id)
+
+
+def application_exists(conn: Connection, app_id: str) -> bool:
+    row = conn.execute(select(applications.c.id).where(applications.c.id == app_id)).first()
+    return row is not None
+
+
+def next_seq(conn: Connection) -> int:
+    highest = conn.execute(select(func.coalesce(func.max(applications.c.seq), 0))).scalar_one()
+    return int(highest) + 1
+
+
+def insert_application(conn: Connection, app: Application) -> None:
+    conn.execute(
+        insert(applications).values(
+            id=app.id,
+            api_key=app.api_key,
+            name=app.name,
+            capabilities=json.dumps(app.capabilities),
+            privacy=json.dumps(app.privacy),
+            public_key=app.public_key,
+            created_at=app.created_at,
+            seq=app.seq,
+        )
+    )
+
+
+def get_application(conn: Connection, api_key: str, app_id: str) -> Application | None:
+    row = conn.execute(select(applications).where(_owned(api_key, app_id))).first()
+    return _application(row) if row else None
+
+
+def count_applications(conn: Connection, api_key: str) -> int:
+    query = select(func.count()).select_from(applications).where(applications.c.api_key == api_key)
+    return int(conn.execute(query).scalar_one())
+
+
+def list_applications(conn: Connection, api_key: str, offset: int, limit: int) -> list[Application]:
+    rows = conn.execute(
+        select(applications)
+        .where(applications.c.api_key == api_key)
+        .order_by(applications.c.seq)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [_application(r) for r in rows]
+
+
+def replace_application(
+    conn: Connection,
+    api_key: str,
+    app_id: str,
+    *,
+    name: str,
+    capabilities: dict[str, Any],
+    privacy: dict[str, Any],
+    public_key: str,
+) -> Application | None:
+    conn.execute(
+        update(applications)
+        .where(_owned(api_key, app_id))
+        .values(
+            name=name,
+            capabilities=json.dumps(capabilities),
+            privacy=json.dumps(privacy),
+            public_key=public_key,
+        )
+    )
+    return get_application(conn, api_key, app_id)
+
+
+def delete_application(conn: Connection, api_key: str, app_id: str) -> bool:
+    result = conn.execute(delete(applications).where(_owned(api_key, app_id)))
+    return bool(result.rowcount)
+
+
+def unlink_numbers(conn: Connection, api_key: str, app_id: str) -> int:
+    """Numbers linked to a deleted application are left with no application."""
+    result = conn.execute(
+        update(numbers)
+        .where(numbers.c.api_key == api_key, numbers.c.app_id == app_id)
+        .values(app_id=None)
+    )
+    return int(result.rowcount)
