@@ -120,8 +120,9 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "get",
         "/_ringback/credentials/check",
         "checkCredentials",
-        "Authenticate with any Vonage credential (Basic, api_key/api_secret, signature, application "
-        "JWT) and see which account and application it is; 401 with the reason logged otherwise",
+        "Authenticate with any Vonage credential (Basic, api_key/api_secret, signature, "
+        "application JWT) and see which account and application it is; 401 with the reason "
+        "logged otherwise",
         None,
     ),
     ("get", "/_ringback/openapi.json", "openapi", "This document", None),
