@@ -11,15 +11,16 @@ default account) and the refusal is logged in `auth_log`, readable on /_ringback
 from __future__ import annotations
 
 import base64
-import binascii
 import enum
+import math
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import jwt
 from sqlalchemy import Connection, insert, select
 
 from ringback.core.clock import Clock
-from ringback.core.errors import Unauthorized
+from ringback.core.errors import InvalidParameters, Unauthorized
 from ringback.core.request_params import RequestParams
 from ringback.core.signatures import signature_matches
 from ringback.state import accounts as account_state
@@ -138,7 +139,7 @@ class Authenticator:
     def _basic(self, conn: Connection, token: str) -> Principal:
         try:
             decoded = base64.b64decode(token, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError) as exc:
+        except ValueError as exc:  # binascii.Error, UnicodeDecodeError, non-ASCII header text
             raise AuthRefused("malformed Basic credentials") from exc
         api_key, sep, secret = decoded.partition(":")
         if not sep or not api_key:
@@ -146,29 +147,33 @@ class Authenticator:
         return Principal(self._account_with_secret(conn, api_key, secret), Credential.BASIC)
 
     def _params(self, conn: Connection, params: RequestParams) -> Principal:
-        api_key = params.text("api_key") or ""
-        secret = params.text("api_secret")
+        api_key = _text(params, "api_key") or ""
+        secret = _text(params, "api_secret")
         if secret is None:
             raise AuthRefused("api_secret missing", api_key or None)
         return Principal(self._account_with_secret(conn, api_key, secret), Credential.PARAMS)
 
     def _signature(self, conn: Connection, req: AuthRequest) -> Principal:
         params = req.params
-        api_key = params.text("api_key") or ""
+        api_key = _text(params, "api_key") or ""
         account = account_state.get_account(conn, api_key)
         if account is None:
             raise AuthRefused("unknown api_key")
         if params.get("api_secret") is not None:
             raise AuthRefused("signature and api_secret both given", api_key)
-        timestamp = params.text("timestamp")
+        timestamp = _text(params, "timestamp")
         try:
             ts = float(timestamp) if timestamp is not None else None
         except ValueError:
             ts = None
-        if ts is None or abs(self.clock.now() - ts) > SIGNATURE_WINDOW_SECONDS:
+        if (
+            ts is None
+            or not math.isfinite(ts)
+            or abs(self.clock.now() - ts) > SIGNATURE_WINDOW_SECONDS
+        ):
             raise AuthRefused("signature timestamp missing or outside the window", api_key)
         merged = {k: v for k, v in params.merged.items() if isinstance(v, (str, int, float))}
-        given = params.text("sig") or ""
+        given = _text(params, "sig") or ""
         if not signature_matches(
             merged,
             given,
@@ -220,12 +225,12 @@ class Authenticator:
     def _check_times(self, claims: dict[str, object], api_key: str) -> None:
         now = self.clock.now()
         iat = claims.get("iat")
-        if not isinstance(iat, (int, float)) or isinstance(iat, bool):
+        if not _finite(iat):
             raise AuthRefused("JWT has no iat", api_key)
         if iat > now + JWT_LEEWAY_SECONDS:
             raise AuthRefused("JWT iat is in the future", api_key)
         exp = claims.get("exp", iat + JWT_DEFAULT_LIFETIME)
-        if not isinstance(exp, (int, float)) or isinstance(exp, bool):
+        if not _finite(exp):
             raise AuthRefused("JWT exp is not a number", api_key)
         if exp < now - JWT_LEEWAY_SECONDS:
             raise AuthRefused("JWT has expired", api_key)
@@ -233,7 +238,22 @@ class Authenticator:
             raise AuthRefused("JWT lifetime is longer than 24 hours", api_key)
         nbf = claims.get("nbf")
         if nbf is not None:
-            if not isinstance(nbf, (int, float)) or isinstance(nbf, bool):
+            if not _finite(nbf):
                 raise AuthRefused("JWT nbf is not a number", api_key)
             if nbf > now + JWT_LEEWAY_SECONDS:
                 raise AuthRefused("JWT is not valid yet (nbf)", api_key)
+
+
+def _finite(value: object) -> TypeGuard[int | float]:
+    """A real number: not a bool, and not NaN or infinite (JSON parsers accept both)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value)
+
+
+def _text(params: RequestParams, name: str) -> str | None:
+    """A credential parameter as text; a JSON object or list there is a refusal, not a 400."""
+    try:
+        return params.text(name)
+    except InvalidParameters as exc:
+        raise AuthRefused(f"{name} is not text") from exc

@@ -61,6 +61,8 @@ def signature_matches(
     sdk_signed_fields: tuple[str, ...] = (),
 ) -> bool:
     given = given.lower()
+    if not given.isascii():  # compare_digest raises TypeError on non-ASCII str
+        return False
     if hmac.compare_digest(sign(params, secret, method), given):
         return True
     if sdk_signed_fields and method in HMAC_DIGESTS:

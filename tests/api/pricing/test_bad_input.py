@@ -76,6 +76,7 @@ def test_bad_parameters(
         {},
         {"headers": {"Authorization": "Basic " + base64.b64encode(b"nobody00:Wrong123").decode()}},
         {"headers": {"Authorization": "Basic !!!"}},
+        {"headers": {"Authorization": b"Basic \xe9\xe9\xe9\xe9"}},  # was a 500
         {"headers": {"Authorization": "Bearer eyJhbGciOiJub25lIn0.e30."}},
         {"params": {"api_key": "nobody00"}},
     ],
