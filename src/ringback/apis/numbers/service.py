@@ -188,9 +188,11 @@ def _application(conn: Connection, account: Account, value: str, name: str) -> s
 def _voice_callback(
     conn: Connection, account: Account, kind: str, value: str
 ) -> tuple[str | None, str | None]:
-    if kind == "" and value == "":
+    if kind not in ("", *VOICE_CALLBACK_TYPES):
+        raise invalid("voiceCallbackType")
+    if value == "":
         return None, None
-    if kind not in VOICE_CALLBACK_TYPES:
+    if kind == "":
         raise invalid("voiceCallbackType")
     if kind == "app":
         _application(conn, account, value, "voiceCallbackValue")
