@@ -117,7 +117,7 @@ def _seed(*parts: object) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def offer(
     country: str,
     number_type: str,

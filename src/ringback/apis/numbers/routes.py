@@ -72,7 +72,7 @@ def _listing(count: int, numbers: list[dict[str, Any]]) -> dict[str, Any]:
 def search_available_numbers(ctx: Ctx) -> dict[str, Any]:
     params = ctx.params
     query = SearchQuery(
-        country=schemas.country(params, required=True) or "",
+        country=schemas.country(params),
         number_type=schemas.number_type(params),
         features=schemas.features(params),
         pattern=schemas.pattern(params),
@@ -83,7 +83,7 @@ def search_available_numbers(ctx: Ctx) -> dict[str, Any]:
 
 
 def buy_number(ctx: Ctx) -> dict[str, Any]:
-    country = schemas.country(ctx.params, required=True) or ""
+    country = schemas.country(ctx.params)
     msisdn = schemas.msisdn(ctx.params)
     service.buy(
         ctx.conn,
@@ -98,7 +98,7 @@ def buy_number(ctx: Ctx) -> dict[str, Any]:
 
 
 def cancel_number(ctx: Ctx) -> dict[str, Any]:
-    country = schemas.country(ctx.params, required=True) or ""
+    country = schemas.country(ctx.params)
     msisdn = schemas.msisdn(ctx.params)
     target = schemas.optional(ctx.params, "target_api_key", 100)
     service.cancel(ctx.conn, ctx.principal.account, country, msisdn, target)
@@ -107,7 +107,7 @@ def cancel_number(ctx: Ctx) -> dict[str, Any]:
 
 def update_number(ctx: Ctx) -> dict[str, Any]:
     params = ctx.params
-    country = schemas.country(params, required=True) or ""
+    country = schemas.country(params)
     msisdn = schemas.msisdn(params)
     changes = NumberChanges(
         app_id=schemas.text(params, "app_id", 100),
@@ -127,7 +127,7 @@ def list_owned_numbers(ctx: Ctx) -> dict[str, Any]:
     params = ctx.params
     pattern = schemas.pattern(params)
     where = OwnedFilter(
-        country=schemas.country(params, required=False),
+        country=schemas.country_filter(params),
         application_id=schemas.optional(params, "application_id", 100),
         has_application=schemas.flag(params, "has_application"),
         pattern=pattern.digits,

@@ -46,15 +46,25 @@ def optional(params: RequestParams, name: str, max_length: int = 2000) -> str | 
     return value if value else None
 
 
-def country(params: RequestParams, *, required: bool) -> str | None:
+def _country(params: RequestParams) -> str | None:
     value = text(params, "country", 10)
     if not value:
-        if required:
-            raise missing("country")
         return None
     if not _COUNTRY.match(value):
         raise invalid("country")
     return value.upper()
+
+
+def country(params: RequestParams) -> str:
+    """The country a request is about: required, two letters, any case."""
+    value = _country(params)
+    if value is None:
+        raise missing("country")
+    return value
+
+
+def country_filter(params: RequestParams) -> str | None:
+    return _country(params)
 
 
 def msisdn(params: RequestParams) -> str:
