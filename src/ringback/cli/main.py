@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvloop
 
 from ringback.cli import world
 from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
@@ -68,7 +68,9 @@ def serve(
         sqlite_synchronous=sqlite_synchronous.upper(),
     )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings))
+        # uvloop, as uvicorn would pick itself: the stock loop costs ~40 ms per keep-alive
+        # request here (Nagle vs delayed ACK on the pre-bound sockets)
+        uvloop.run(run(settings))
 
 
 app.add_typer(world.accounts, name="accounts")
