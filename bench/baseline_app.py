@@ -5,12 +5,12 @@ httptools, one worker, one process, lifespan off, access log off, no Server head
 sockets (so TCP_NODELAY is set on connections), an HTTP listener and (when a certificate is
 given) an HTTPS listener on the same app in the same event loop, as `ringback serve` has.
 
-`--loop asyncio --socket ringback` serves it instead exactly as src/ringback/server.py serves
-Ringback today: `uvicorn.Server.serve()` awaited inside a plain `asyncio.run()` (uvicorn's
-"auto" loop, uvloop, applies only when uvicorn creates the loop itself), on listening sockets
-made by `socket.socket(family, SOCK_STREAM)`, whose proto is 0, so asyncio does not set
-TCP_NODELAY on the connections (asyncio/base_events.py `_set_nodelay`). bench/run.py
---diagnose uses that to show what those two choices cost without any Ringback code.
+`--loop asyncio --socket ringback` serves it instead as Ringback was served before it moved to
+uvloop (commit 7247f20): `uvicorn.Server.serve()` awaited inside a plain `asyncio.run()`, on
+listening sockets made as src/ringback/server.py `_bind` still makes them,
+`socket.socket(family, SOCK_STREAM)`, whose proto is 0, so the stdlib loop does not set
+TCP_NODELAY on the connections (asyncio/base_events.py `_set_nodelay`; uvloop sets it
+regardless). `bench/run.py --diagnose` measures that, to show what leaving uvloop would cost.
 
 It answers what the benchmarked Ringback endpoints answer, without doing any of their work:
 

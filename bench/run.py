@@ -313,7 +313,7 @@ def public_key_pem() -> str:
 def scenarios(
     work: Path, api_key: str, api_secret: str, diagnose: bool
 ) -> tuple[list[Scenario], list[Scenario]]:
-    """The default scenarios, and the --diagnose ones (run on their own servers)."""
+    """The default scenarios, and the --diagnose one (run on its own server)."""
     basic = base64.b64encode(f"{api_key}:{api_secret}".encode()).decode()
     auth = {"Authorization": f"Basic {basic}"}
     json_auth = {**auth, "Content-Type": "application/json"}
@@ -389,35 +389,14 @@ def scenarios(
     ]
     extra = [
         Scenario(
-            "base-get-as-ringback",
-            "baseline GET /balance, served as `ringback serve` serves",
-            "baseline-as-ringback",
+            "base-get-asyncio",
+            "baseline GET /balance, stdlib asyncio loop, proto-0 sockets",
+            "baseline-asyncio",
             "http",
             "GET",
             "/balance",
             {},
             baseline="base-get",
-        ),
-        Scenario(
-            "rb-nodelay-get",
-            "ringback+TCP_NODELAY GET /account/get-balance",
-            "ringback-nodelay",
-            "http",
-            "GET",
-            "/account/get-balance",
-            auth,
-            baseline="base-get",
-        ),
-        Scenario(
-            "rb-nodelay-post",
-            "ringback+TCP_NODELAY POST /v2/applications (public key given)",
-            "ringback-nodelay",
-            "http",
-            "POST",
-            "/v2/applications",
-            json_auth,
-            with_keys,
-            baseline="base-post",
         ),
     ]
     return main, extra if diagnose else []
@@ -500,8 +479,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--diagnose",
         action="store_true",
-        help="also run the baseline served as `ringback serve` serves (asyncio loop, sockets "
-        "without TCP_NODELAY) and a Ringback with TCP_NODELAY patched in (bench/nodelay/)",
+        help="also run the baseline on the stdlib asyncio loop with sockets bound as "
+        "src/ringback/server.py binds them (no TCP_NODELAY): what leaving uvloop would cost",
     )
     parser.add_argument("--results-dir", type=Path, default=RESULTS)
     return parser.parse_args()
@@ -574,21 +553,11 @@ def main() -> int:
             memory["ringback after the runs"] = memory_kb(targets["ringback"].pid)
             memory["baseline after the runs"] = memory_kb(targets["baseline"].pid)
             if extra:
-                as_ringback = Baseline(
-                    work / "baseline-as-ringback", "--loop", "asyncio", "--socket", "ringback"
+                asyncio_baseline = Baseline(
+                    work / "baseline-asyncio", "--loop", "asyncio", "--socket", "ringback"
                 ).start()
-                servers.append(as_ringback)
-                targets["baseline-as-ringback"] = as_ringback.target("baseline-as-ringback")
-                pythonpath = os.pathsep.join(
-                    p for p in (str(BENCH / "nodelay"), os.environ.get("PYTHONPATH")) if p
-                )
-                nodelay = RingbackProcess(
-                    work / "ringback-nodelay", *ringback_args, env={"PYTHONPATH": pythonpath}
-                ).start()
-                servers.append(nodelay)
-                targets["ringback-nodelay"] = ringback_target("ringback-nodelay", nodelay)
-                key, secret = nodelay.default_credentials()
-                _, extra = scenarios(work, key, secret, diagnose=True)
+                servers.append(asyncio_baseline)
+                targets["baseline-asyncio"] = asyncio_baseline.target("baseline-asyncio")
                 for scenario in extra:
                     outcomes.append(measure(wrk, scenario, targets, verify, args))
         except BaseException:
