@@ -129,10 +129,10 @@ class Authenticator:
         raise AuthRefused("no credentials supplied")
 
     def _account_with_secret(self, conn: Connection, api_key: str, secret: str) -> Account:
-        account = account_state.get_account(conn, api_key)
+        account, matches = account_state.account_if_secret_matches(conn, api_key, secret)
         if account is None:
             raise AuthRefused("unknown api_key", None)
-        if not account_state.secret_is_valid(conn, api_key, secret):
+        if not matches:
             raise AuthRefused("wrong api_secret", api_key)
         return account
 

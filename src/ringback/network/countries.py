@@ -1,8 +1,9 @@
 """Countries as Ringback knows them: every region libphonenumber supports.
 
-Names are libphonenumber's English display names (CLDR: "South Korea", "Vatican"); the few
-regions it has no name for fall back to the ISO name in `mobile_codes`, then to the code itself
-(Ascension, Tristan da Cunha and Kosovo are in neither).
+Names are ISO 3166 names from `pycountry`, the common name where ISO has one ("South Korea",
+"Iran", "Taiwan"); the few regions it has no name for fall back to `mobile_codes`, then to the
+code itself (Ascension, Tristan da Cunha and Kosovo are in neither). libphonenumber's own
+display names would cost ~100 MiB of resident memory for its all-locale table.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import lru_cache
 
 import mobile_codes
 import phonenumbers
-from phonenumbers.geodata.locale import LOCALE_DATA
+import pycountry
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,9 @@ class Country:
 
 
 def _name(region: str) -> str:
-    names = LOCALE_DATA.get(region, {})
-    name = names.get("en", "")
-    if name.startswith("*"):
-        name = names.get(name[1:], "")
-    if name:
-        return name
+    iso = pycountry.countries.get(alpha_2=region)
+    if iso is not None:
+        return str(getattr(iso, "common_name", None) or iso.name)
     try:
         return str(mobile_codes.alpha2(region).name)
     except KeyError:

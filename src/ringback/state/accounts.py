@@ -105,6 +105,22 @@ def delete_secret(conn: Connection, api_key: str, secret_id: str) -> bool:
     return bool(result.rowcount)
 
 
+def account_if_secret_matches(
+    conn: Connection, api_key: str, secret: str
+) -> tuple[Account | None, bool]:
+    """The account and whether `secret` is one of its secrets, in one query (every request
+    authenticated by key and secret runs this)."""
+    rows = conn.execute(
+        select(accounts, api_secrets.c.salt, api_secrets.c.digest)
+        .outerjoin(api_secrets, api_secrets.c.api_key == accounts.c.api_key)
+        .where(accounts.c.api_key == api_key)
+    ).all()
+    if not rows:
+        return None, False
+    matches = any(r.salt is not None and secret_matches(secret, r.salt, r.digest) for r in rows)
+    return _account(rows[0]), matches
+
+
 def secret_is_valid(conn: Connection, api_key: str, secret: str) -> bool:
     rows = conn.execute(
         select(api_secrets.c.salt, api_secrets.c.digest).where(api_secrets.c.api_key == api_key)

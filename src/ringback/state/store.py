@@ -36,7 +36,7 @@ class Store:
         )
         self._synchronous = synchronous
         event.listen(self.engine, "connect", self._on_connect)
-        event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         self._conn: Connection = self.engine.connect()
 
     def _on_connect(self, dbapi_conn: Any, _record: Any) -> None:

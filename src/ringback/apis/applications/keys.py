@@ -7,6 +7,10 @@ the public key. Ringback does the same.
 
 from __future__ import annotations
 
+import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -26,6 +30,46 @@ def generate_key_pair() -> tuple[str, str]:
         serialization.NoEncryption(),
     ).decode("ascii")
     return private_pem, _public_pem(private.public_key())
+
+
+class KeyPairPool:
+    """Key pairs made ahead of time on a worker thread.
+
+    Generating an RSA 2048 pair takes ~40 ms of CPU; done inside a request it would stall the
+    event loop and every other request with it. OpenSSL releases the GIL while it works, so a
+    worker thread keeps a few pairs ready; only when they run out (a burst of creates) is a
+    pair made inline.
+    """
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._ready: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="ringback-keys")
+
+    def take(self) -> tuple[str, str]:
+        try:
+            pair = self._ready.get_nowait()
+        except queue.Empty:
+            pair = generate_key_pair()
+        self._refill()
+        return pair
+
+    def _refill(self) -> None:
+        with self._lock:
+            while self._ready.qsize() + self._pending < self.size:
+                self._pending += 1
+                self._worker.submit(self._make)
+
+    def _make(self) -> None:
+        pair = generate_key_pair()
+        with self._lock:
+            self._pending -= 1
+        self._ready.put(pair)
+
+
+key_pairs = KeyPairPool()
 
 
 def normalise_public_key(text: str) -> str:

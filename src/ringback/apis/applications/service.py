@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from ringback.apis.applications.keys import generate_key_pair
+from ringback.apis.applications.keys import key_pairs
 from ringback.apis.applications.schemas import parse_config
 from ringback.core.clock import Clock
 from ringback.core.errors import NotFound
@@ -44,7 +44,7 @@ def create_application(
     private_key = None
     public_key = config.public_key
     if public_key is None:
-        private_key, public_key = generate_key_pair()
+        private_key, public_key = key_pairs.take()
     app_id = ids.uuid()
     while state.application_exists(conn, app_id):  # a re-seeded id source repeats itself
         app_id = ids.uuid()

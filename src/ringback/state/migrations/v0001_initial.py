@@ -36,7 +36,8 @@ STATEMENTS = [
         created_at FLOAT NOT NULL,
         seq INTEGER NOT NULL
     )""",
-    "CREATE INDEX ix_applications_api_key ON applications (api_key)",
+    "CREATE INDEX ix_applications_api_key_seq ON applications (api_key, seq)",
+    "CREATE INDEX ix_applications_seq ON applications (seq)",
     """CREATE TABLE numbers (
         msisdn TEXT PRIMARY KEY,
         api_key TEXT NOT NULL REFERENCES accounts(api_key) ON DELETE CASCADE,
