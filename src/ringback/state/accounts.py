@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from ringback.core.secrets import hash_secret, secret_matches
 from ringback.state.tables import accounts, api_secrets
@@ -105,16 +105,20 @@ def delete_secret(conn: Connection, api_key: str, secret_id: str) -> bool:
     return bool(result.rowcount)
 
 
+# built once: constructing a statement per call costs more than running it
+_ACCOUNT_WITH_SECRETS = (
+    select(accounts, api_secrets.c.salt, api_secrets.c.digest)
+    .outerjoin(api_secrets, api_secrets.c.api_key == accounts.c.api_key)
+    .where(accounts.c.api_key == bindparam("api_key"))
+)
+
+
 def account_if_secret_matches(
     conn: Connection, api_key: str, secret: str
 ) -> tuple[Account | None, bool]:
     """The account and whether `secret` is one of its secrets, in one query (every request
     authenticated by key and secret runs this)."""
-    rows = conn.execute(
-        select(accounts, api_secrets.c.salt, api_secrets.c.digest)
-        .outerjoin(api_secrets, api_secrets.c.api_key == accounts.c.api_key)
-        .where(accounts.c.api_key == api_key)
-    ).all()
+    rows = conn.execute(_ACCOUNT_WITH_SECRETS, {"api_key": api_key}).all()
     if not rows:
         return None, False
     matches = any(r.salt is not None and secret_matches(secret, r.salt, r.digest) for r in rows)
