@@ -76,7 +76,8 @@ async def run(settings: Settings) -> None:
     https_sock = _bind(settings.host, settings.https_port)
     common = {
         "lifespan": "off",
-        "log_level": settings.log_level,
+        # uvicorn's start-up lines repeat per listener and say less than the banner
+        "log_level": "debug" if settings.log_level == "debug" else "warning",
         "access_log": False,
         "timeout_graceful_shutdown": 5,
         "server_header": False,
