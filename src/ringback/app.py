@@ -17,6 +17,7 @@ from ringback.config import Settings
 from ringback.control import routes as control_routes
 from ringback.core.auth import Authenticator, AuthMode
 from ringback.core.billing import Billing
+from ringback.core.changes import Changes
 from ringback.core.clock import Clock, ClockState
 from ringback.core.endpoint import Api, render_error
 from ringback.core.error_styles import ProblemStyle
@@ -29,6 +30,7 @@ from ringback.core.services import Services
 from ringback.scheduler.runner import Scheduler
 from ringback.state.accounts import Account
 from ringback.state.store import Store
+from ringback.webhooks.dispatcher import Dispatcher
 
 log = logging.getLogger("ringback")
 
@@ -54,6 +56,8 @@ def build_services(settings: Settings) -> Services:
         limits=RateLimits(settings.rate_limits, settings.rate_limit_overrides),
         billing=Billing(PriceList.load(settings.prices), clock),
         scheduler=Scheduler(store, clock, settings.scheduler_interval),
+        webhooks=Dispatcher(store, clock),
+        changes=Changes(),
     )
     registry.register_jobs(services)
     return services

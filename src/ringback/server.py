@@ -105,6 +105,7 @@ async def run(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop)
 
     scheduler_task = asyncio.create_task(services.scheduler.run_forever())
+    webhooks_task = asyncio.create_task(services.webhooks.run_forever())
     servers = asyncio.gather(http.serve(sockets=[http_sock]), https.serve(sockets=[https_sock]))
     await asyncio.sleep(0)
     while not (http.started and https.started):
@@ -133,5 +134,8 @@ async def run(settings: Settings) -> None:
     finally:
         services.scheduler.stop()
         await scheduler_task
+        # attempts in flight finish (or time out) and are recorded; the rest stay pending
+        await services.webhooks.stop()
+        await webhooks_task
         runtime.unlink(missing_ok=True)
         services.store.close()

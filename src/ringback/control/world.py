@@ -132,6 +132,7 @@ async def change_clock(request: Request, services: Services, body: dict[str, Any
     services.scheduler.wake()
     if advance:
         await services.scheduler.run_due()
+        await services.webhooks.run_due()
     return clock_view(services)
 
 

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from ringback.config import Settings
 from ringback.core.auth import Authenticator
 from ringback.core.billing import Billing
+from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.core.ids import Ids
 from ringback.core.ratelimit import RateLimits
 from ringback.scheduler.runner import Scheduler
 from ringback.state.store import Store
+from ringback.webhooks.dispatcher import Dispatcher
 
 
 @dataclass
@@ -24,3 +26,5 @@ class Services:
     limits: RateLimits
     billing: Billing
     scheduler: Scheduler
+    webhooks: Dispatcher
+    changes: Changes

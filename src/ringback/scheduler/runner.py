@@ -18,6 +18,9 @@ from ringback.state.store import Store
 log = logging.getLogger("ringback.scheduler")
 
 JobHandler = Callable[[Job], Awaitable[None]]
+# runs inside the transaction that also deletes the job: its writes and the job's end are one
+SyncJobHandler = Callable[[Connection, Job], None]
+SYNC_BATCH = 200
 MAX_BACKOFF_SECONDS = 3600.0
 
 
@@ -27,11 +30,17 @@ class Scheduler:
         self.clock = clock
         self.interval = interval
         self.handlers: dict[str, JobHandler] = {}
+        self.sync_handlers: dict[str, SyncJobHandler] = {}
         self._wake = asyncio.Event()
         self._stopping = False
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self.handlers[kind] = handler
+
+    def register_sync(self, kind: str, handler: SyncJobHandler) -> None:
+        """For jobs that only change state (deliver a message, write a receipt): a batch of
+        them runs in one transaction, one commit for up to SYNC_BATCH jobs."""
+        self.sync_handlers[kind] = handler
 
     def schedule(
         self,
@@ -53,12 +62,39 @@ class Scheduler:
         ran = 0
         while True:
             with self.store.begin() as conn:
-                due = job_state.due_jobs(conn, self.clock.now())
+                due = job_state.due_jobs(conn, self.clock.now(), limit=SYNC_BATCH)
+                ran += self._run_sync(conn, due)
+            pending = [job for job in due if job.kind not in self.sync_handlers]
             if not due:
                 return ran
-            for job in due:
+            for job in pending:
                 await self._run(job)
                 ran += 1
+            if len(due) < SYNC_BATCH and not pending:
+                return ran
+
+    def _run_sync(self, conn: Connection, due: list[Job]) -> int:
+        ran = 0
+        for job in due:
+            handler = self.sync_handlers.get(job.kind)
+            if handler is None:
+                continue
+            savepoint = conn.begin_nested()
+            try:
+                handler(conn, job)
+            except Reschedule as again:
+                savepoint.rollback()
+                job_state.retry_job(conn, job.id, again.due_at, again.reason or None)
+            except Exception as exc:
+                savepoint.rollback()
+                log.exception("job %s (%s) failed", job.id, job.kind)
+                backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (job.attempts + 1))
+                job_state.retry_job(conn, job.id, self.clock.now() + backoff, repr(exc))
+            else:
+                savepoint.commit()
+                job_state.finish_job(conn, job.id)
+            ran += 1
+        return ran
 
     async def _run(self, job: Job) -> None:
         handler = self.handlers.get(job.kind)

@@ -21,7 +21,19 @@ from ringback.state import tables
 from ringback.state.migrations import MIGRATIONS
 
 # what resetting one account wipes; its credentials (accounts, api_secrets) stay
-ACCOUNT_RESOURCES = ["auth_log", "jobs", "charges", "numbers", "applications"]
+ACCOUNT_RESOURCES = [
+    "auth_log",
+    "jobs",
+    "charges",
+    "webhook_attempts",
+    "webhook_deliveries",
+    "sms_messages",
+    "handset_messages",  # what this account's traffic left on handsets
+    "numbers",
+    "applications",
+]
+# the simulated world, shared by every account: wiped only by a full reset
+WORLD_TABLES = ["handset_behaviours"]
 
 
 class Store:
@@ -94,7 +106,7 @@ class Store:
     def reset(self, api_key: str | None = None) -> None:
         with self.begin() as conn:
             if api_key is None:
-                for table in [*ACCOUNT_RESOURCES, "api_secrets", "accounts"]:
+                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES, "api_secrets", "accounts"]:
                     conn.execute(text(f"DELETE FROM {table}"))
             else:
                 for table in ACCOUNT_RESOURCES:

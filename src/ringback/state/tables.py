@@ -130,3 +130,96 @@ auth_log = Table(
     Column("reason", Text, nullable=False),
     Column("mode", Text, nullable=False),  # strict: refused; soft: let through
 )
+
+# --- the simulated network (v0002) ---
+
+handset_behaviours = Table(
+    "handset_behaviours",
+    metadata,
+    Column("msisdn", Text, primary_key=True),
+    Column("profile", Text, nullable=False),  # JSON of network.behaviours.Behaviour
+    Column("updated_at", Float, nullable=False),
+)
+
+handset_messages = Table(
+    "handset_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("msisdn", Text, nullable=False),  # the handset
+    Column("direction", Text, nullable=False),  # received | sent
+    Column("channel", Text, nullable=False),  # sms (later: whatsapp, viber, ...)
+    Column("peer", Text, nullable=False),  # the sender (received) or recipient (sent)
+    Column("text", Text, nullable=False),  # the whole message as the handset shows it
+    Column("encoding", Text, nullable=False),  # text | unicode | binary
+    Column("parts", Integer, nullable=False),
+    Column("api_key", Text, nullable=True),  # the Ringback account on the other side, if any
+    Column("reference", Text, nullable=True),  # message id(s) on the Vonage side
+    Column("created_at", Float, nullable=False),
+)
+
+sms_messages = Table(
+    "sms_messages",
+    metadata,
+    Column("message_id", Text, primary_key=True),  # one row per part, as Vonage ids them
+    Column("api_key", Text, nullable=False),
+    Column("to_msisdn", Text, nullable=False),
+    Column("sender", Text, nullable=False),
+    Column("part", Integer, nullable=False),  # 1-based
+    Column("parts", Integer, nullable=False),
+    Column("concat_ref", Text, nullable=True),
+    Column("encoding", Text, nullable=False),
+    Column("body", Text, nullable=False),  # this part's text (hex for binary)
+    Column("udh", Text, nullable=True),
+    Column("client_ref", Text, nullable=True),
+    Column("account_ref", Text, nullable=True),
+    Column("callback", Text, nullable=True),
+    Column("status_report_req", Boolean, nullable=False),
+    Column("ttl_ms", Integer, nullable=False),
+    Column("price_units", BigInteger, nullable=False),
+    Column("network_code", Text, nullable=True),
+    Column("status", Text, nullable=False),  # submitted | delivered | failed | rejected | expired
+    Column("err_code", Integer, nullable=True),
+    Column("submitted_at", Float, nullable=False),
+    Column("final_at", Float, nullable=True),
+    Column("converted", Boolean, nullable=True),
+    Column("conversion_at", Float, nullable=True),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("api_key", Text, nullable=True),
+    Column("kind", Text, nullable=False),  # e.g. sms-dlr, sms-inbound, ni-async
+    Column("url", Text, nullable=False),
+    Column("method", Text, nullable=False),  # GET | POST
+    Column("content_type", Text, nullable=False),  # form | json (GET always sends a query)
+    Column("payload", Text, nullable=False),  # JSON object of the fields to send
+    Column("signing", Text, nullable=True),  # None | sms-signature | jwt
+    Column("destination", Text, nullable=False),  # scheme://host:port, the unit of ordering
+    Column("status", Text, nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("give_up_at", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("reference", Text, nullable=True),  # what it is about, e.g. a message id
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("delivery_id", Integer, nullable=False),
+    Column("api_key", Text, nullable=True),
+    Column("at", Float, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("method", Text, nullable=False),
+    Column("request_headers", Text, nullable=False),  # JSON
+    Column("request_body", Text, nullable=False),
+    Column("response_status", Integer, nullable=True),
+    Column("response_excerpt", Text, nullable=True),
+    Column("latency_ms", Float, nullable=True),
+    Column("error", Text, nullable=True),
+)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ringback.testing.receiver import WebhookReceiver
 from ringback.testing.server import RingbackProcess
 
 
@@ -31,3 +32,11 @@ def account(ringback: RingbackProcess) -> AccountHandle:
     """A new, isolated account (10 EUR) and an SDK client authenticated as it."""
     api_key, api_secret = ringback.new_account()
     return AccountHandle(api_key, api_secret, ringback.client(api_key, api_secret))
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    """A real local HTTP server that records the webhooks it gets (answers 200 by default)."""
+    receiver = WebhookReceiver().start()
+    yield receiver
+    receiver.stop()

@@ -1,0 +1,31 @@
+"""Wake-ups for long-polls: a handset's inbox, a webhook's attempts. In-process only."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import defaultdict
+
+
+class Changes:
+    def __init__(self) -> None:
+        self._events: dict[str, set[asyncio.Event]] = defaultdict(set)
+
+    def notify(self, topic: str) -> None:
+        for event in self._events.get(topic, ()):
+            event.set()
+
+    async def wait(self, topic: str, timeout: float) -> bool:
+        """True if `topic` changed within `timeout` seconds. Check state, then wait, then check
+        again: a change between the check and the wait is not lost, because the caller
+        re-reads state whatever this returns."""
+        event = asyncio.Event()
+        self._events[topic].add(event)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout)
+            return event.is_set()
+        finally:
+            self._events[topic].discard(event)
+            if not self._events[topic]:
+                del self._events[topic]

@@ -1,0 +1,98 @@
+"""How an SMS text travels: GSM-7 or UCS-2, and into how many parts.
+
+One SMS carries 140 bytes: 160 GSM-7 septets or 70 UCS-2 code units. A concatenated message
+loses 6 bytes per part to the UDH, leaving 153 septets or 67 code units. Characters of the GSM
+extension table (`| ^ € { } [ ] ~ \\` and the form feed) take an escape plus the character, two
+septets, and a part never ends between the two. UCS-2 here is UTF-16: a character outside the
+BMP (most emoji) takes two code units and a part never ends inside the pair.
+(`gsm0338` is the GSM 03.38 codec; Vonage's concatenation guide gives the figures.)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
+
+SINGLE_GSM = 160
+PART_GSM = 153
+SINGLE_UCS2 = 70
+PART_UCS2 = 67
+SINGLE_BYTES = 140
+PART_BYTES = 134
+MAX_TEXT_CHARACTERS = 3200  # what the SMS API accepts (vonage-behaviours §3.2)
+
+
+class Encoding(enum.Enum):
+    GSM7 = "text"
+    UCS2 = "unicode"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True)
+class Segments:
+    encoding: Encoding
+    parts: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.parts)
+
+
+def gsm_septets(char: str) -> int | None:
+    """2 for an extension-table character, 1 for a basic one, None if GSM-7 cannot carry it."""
+    try:
+        return len(char.encode("gsm03.38"))
+    except UnicodeEncodeError:
+        return None
+
+
+def is_gsm7(text: str) -> bool:
+    return all(gsm_septets(c) is not None for c in text)
+
+
+def utf16_units(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def _gsm_cost(char: str) -> int:
+    return gsm_septets(char) or 1
+
+
+def _pack(text: str, cost: Callable[[str], int], single: int, part: int) -> tuple[str, ...]:
+    if sum(cost(c) for c in text) <= single:
+        return (text,)
+    parts: list[str] = []
+    current: list[str] = []
+    used = 0
+    for char in text:
+        weight = cost(char)
+        if used + weight > part:
+            parts.append("".join(current))
+            current, used = [], 0
+        current.append(char)
+        used += weight
+    parts.append("".join(current))
+    return tuple(parts)
+
+
+def segment_text(text: str, requested: Encoding | None = None) -> Segments:
+    """The parts of a text message. `requested` UCS2 forces unicode; GSM7 (Vonage's
+    `type=text`) or None picks GSM-7 when every character fits and UCS-2 otherwise."""
+    if requested is not Encoding.UCS2 and is_gsm7(text):
+        return Segments(Encoding.GSM7, _pack(text, _gsm_cost, SINGLE_GSM, PART_GSM))
+    return Segments(Encoding.UCS2, _pack(text, utf16_units, SINGLE_UCS2, PART_UCS2))
+
+
+def segment_binary(body: bytes, udh: bytes = b"") -> Segments:
+    """Binary messages: the body (hex on the wire) split so each part fits with its UDH."""
+    room = SINGLE_BYTES - len(udh)
+    if room <= 0:
+        return Segments(Encoding.BINARY, ())
+    if len(body) <= room:
+        return Segments(Encoding.BINARY, (body.hex(),))
+    per_part = room - (SINGLE_BYTES - PART_BYTES)
+    chunks = [body[i : i + per_part] for i in range(0, len(body), per_part)]
+    return Segments(Encoding.BINARY, tuple(c.hex() for c in chunks))
