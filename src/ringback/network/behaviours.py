@@ -1,0 +1,150 @@
+"""What happens to traffic sent to a handset: its behaviour profile.
+
+Every number has one: set through the control API, or one of the documented magic numbers
+(docs/magic-numbers.md), or the default (delivered after a second). The SMS API reads it to
+decide the submission status and the delivery receipt; Number Insight reads it for
+reachability, roaming and porting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, text
+
+from ringback.core.errors import InvalidParameter, InvalidParameters
+from ringback.state.tables import handset_behaviours
+
+SMS_OUTCOMES = ("delivered", "failed", "rejected", "expired")
+REACHABILITY = ("reachable", "undeliverable", "absent", "bad_number", "blacklisted", "unknown")
+# SMS API submission statuses a handset can provoke (sms.yml x-errors)
+SUBMIT_STATUSES = (0, 6, 7, 29, 33)
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    sms: str = "delivered"  # the receipt's status
+    err_code: int = 0  # the receipt's err-code (vonage-behaviours §3.4)
+    delay_seconds: float = 1.0  # submission to receipt, on Ringback's clock
+    submit_status: int = 0  # the SMS API's answer at submission (7 = number barred, …)
+    reachable: str = "reachable"  # Number Insight's `reachable`
+    roaming_country: str | None = None  # ISO alpha-2 while roaming abroad
+    roaming_network: str | None = None  # MCC+MNC of the visited network
+    ported_network: str | None = None  # MCC+MNC it was ported to
+    valid: bool | None = None  # overrides libphonenumber's validity (magic numbers)
+    name: str = "default"  # which profile this is, for people reading it
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+DEFAULT = Behaviour()
+
+
+def _magic(name: str, **fields: Any) -> Behaviour:
+    return Behaviour(name=name, valid=True, **fields)
+
+
+# Ofcom reserves 07700 900000-900999 for drama: never a real subscriber anywhere.
+MAGIC_NUMBERS: dict[str, Behaviour] = {
+    "447700900000": _magic("delivers", delay_seconds=0.5),
+    "447700900001": _magic(
+        "absent-temporary", sms="expired", err_code=2, delay_seconds=2.0, reachable="absent"
+    ),
+    "447700900002": _magic("absent-permanent", sms="failed", err_code=3, reachable="absent"),
+    "447700900003": _magic("barred", submit_status=7, sms="failed", err_code=4),
+    "447700900004": _magic("opted-out", sms="failed", err_code=9),
+    "447700900005": _magic("unreachable", sms="failed", err_code=12, reachable="undeliverable"),
+    "447700900006": _magic(
+        "roaming", roaming_country="FR", roaming_network="20801", delay_seconds=1.0
+    ),
+    "447700900007": _magic("ported", ported_network="23415"),
+    "447700900008": _magic("slow", delay_seconds=60.0),
+    "447700900009": _magic("rejected", sms="rejected", err_code=6),
+}
+
+
+def validate(fields: dict[str, Any]) -> Behaviour:
+    """A behaviour from JSON (the control API), with every problem named."""
+    problems: list[InvalidParameter] = []
+    known = {f.name: f for f in dataclasses.fields(Behaviour)}
+    for name in fields:
+        if name not in known:
+            problems.append(InvalidParameter(name, "is not a behaviour field"))
+
+    def check(name: str, ok: bool, reason: str) -> None:
+        if name in fields and not ok:
+            problems.append(InvalidParameter(name, reason))
+
+    def number(value: Any) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    check("sms", fields.get("sms") in SMS_OUTCOMES, f"must be one of {SMS_OUTCOMES}")
+    err = fields.get("err_code")
+    check(
+        "err_code",
+        isinstance(err, int) and not isinstance(err, bool) and 0 <= err <= 99,
+        "must be an integer 0-99",
+    )
+    delay = fields.get("delay_seconds")
+    check(
+        "delay_seconds",
+        number(delay) and 0 <= float(delay) <= 7 * 86400,  # type: ignore[arg-type]
+        "must be 0 to 604800 seconds",
+    )
+    check(
+        "submit_status",
+        fields.get("submit_status") in SUBMIT_STATUSES,
+        f"must be one of {SUBMIT_STATUSES}",
+    )
+    check("reachable", fields.get("reachable") in REACHABILITY, f"must be one of {REACHABILITY}")
+    for name, length in (("roaming_country", 2), ("roaming_network", 5), ("ported_network", 5)):
+        value = fields.get(name)
+        check(
+            name,
+            value is None or (isinstance(value, str) and len(value) >= length and value.isalnum()),
+            "must be a code or null",
+        )
+    check(
+        "valid",
+        fields.get("valid") is None or isinstance(fields.get("valid"), bool),
+        "must be true, false or null",
+    )
+    check(
+        "name",
+        isinstance(fields.get("name"), str) and 0 < len(fields["name"]) <= 64,
+        "must be a short string",
+    )
+    if problems:
+        raise InvalidParameters("Invalid behaviour", invalid_parameters=problems)
+    merged = {**DEFAULT.to_json(), "name": "custom", **fields}
+    if isinstance(merged.get("roaming_country"), str):
+        merged["roaming_country"] = merged["roaming_country"].upper()
+    return Behaviour(**merged)
+
+
+def behaviour_for(conn: Connection, msisdn: str) -> Behaviour:
+    row = conn.execute(
+        select(handset_behaviours.c.profile).where(handset_behaviours.c.msisdn == msisdn)
+    ).first()
+    if row is not None:
+        return Behaviour(**json.loads(row.profile))
+    return MAGIC_NUMBERS.get(msisdn, DEFAULT)
+
+
+def set_behaviour(conn: Connection, msisdn: str, behaviour: Behaviour, now: float) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO handset_behaviours (msisdn, profile, updated_at) VALUES (:m, :p, :t) "
+            "ON CONFLICT(msisdn) DO UPDATE SET profile = excluded.profile, "
+            "updated_at = excluded.updated_at"
+        ),
+        {"m": msisdn, "p": json.dumps(behaviour.to_json()), "t": now},
+    )
+
+
+def clear_behaviour(conn: Connection, msisdn: str) -> None:
+    conn.execute(delete(handset_behaviours).where(handset_behaviours.c.msisdn == msisdn))
