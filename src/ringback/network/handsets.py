@@ -1,0 +1,118 @@
+"""Virtual handsets: what each number received and sent, per channel.
+
+A handset sees a whole message, however many SMS parts carried it; the parts stay on the
+Vonage side (`sms_messages`). Recording a message wakes anyone long-polling that handset.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from ringback.core.changes import Changes
+from ringback.state.tables import handset_messages
+
+# a one-time code: 4 to 10 digits standing alone ("Your code is 123456", "G-482913")
+CODE = re.compile(r"(?<![\d])(\d{4,10})(?![\d])")
+
+
+@dataclass(frozen=True)
+class HandsetMessage:
+    id: int
+    msisdn: str
+    direction: str  # received | sent
+    channel: str
+    peer: str
+    text: str
+    encoding: str
+    parts: int
+    api_key: str | None
+    reference: str | None
+    created_at: float
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def topic(msisdn: str) -> str:
+    return f"handset:{msisdn}"
+
+
+def record(
+    conn: Connection,
+    changes: Changes,
+    *,
+    msisdn: str,
+    direction: str,
+    channel: str,
+    peer: str,
+    text: str,
+    now: float,
+    encoding: str = "text",
+    parts: int = 1,
+    api_key: str | None = None,
+    reference: str | None = None,
+) -> int:
+    result = conn.execute(
+        insert(handset_messages).values(
+            msisdn=msisdn,
+            direction=direction,
+            channel=channel,
+            peer=peer,
+            text=text,
+            encoding=encoding,
+            parts=parts,
+            api_key=api_key,
+            reference=reference,
+            created_at=now,
+        )
+    )
+    changes.notify(topic(msisdn))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def messages(
+    conn: Connection,
+    msisdn: str,
+    *,
+    direction: str | None = "received",
+    channel: str | None = None,
+    peer: str | None = None,
+    since: float | None = None,
+    after_id: int | None = None,
+    limit: int = 1000,
+) -> list[HandsetMessage]:
+    query = select(handset_messages).where(handset_messages.c.msisdn == msisdn)
+    if direction is not None:
+        query = query.where(handset_messages.c.direction == direction)
+    if channel is not None:
+        query = query.where(handset_messages.c.channel == channel)
+    if peer is not None:
+        query = query.where(handset_messages.c.peer == peer)
+    if since is not None:
+        query = query.where(handset_messages.c.created_at >= since)
+    if after_id is not None:
+        query = query.where(handset_messages.c.id > after_id)
+    rows = conn.execute(query.order_by(handset_messages.c.id).limit(limit))
+    return [HandsetMessage(**dict(r._mapping)) for r in rows]
+
+
+def latest_code(conn: Connection, msisdn: str) -> tuple[str, HandsetMessage] | None:
+    """The last one-time code the handset received, on any channel."""
+    rows = conn.execute(
+        select(handset_messages)
+        .where(handset_messages.c.msisdn == msisdn, handset_messages.c.direction == "received")
+        .order_by(handset_messages.c.id.desc())
+        .limit(50)
+    )
+    for row in rows:
+        message = HandsetMessage(**dict(row._mapping))
+        found = CODE.findall(message.text)
+        if found:
+            return found[-1], message
+    return None
