@@ -14,7 +14,7 @@ from ringback.core.provisioning import create_account
 from ringback.core.responses import VonageJSON
 from ringback.core.services import Services
 from ringback.state import accounts as account_state
-from ringback.state.accounts import SIGNATURE_METHODS, Account
+from ringback.state.accounts import SIGNATURE_METHODS, SMS_WEBHOOK_METHODS, Account
 
 
 def account_view(account: Account) -> dict[str, Any]:
@@ -103,8 +103,8 @@ async def change(request: Request, services: Services, body: dict[str, Any]) -> 
             raise InvalidParameters(f"signature_method must be one of {SIGNATURE_METHODS}")
         values["signature_method"] = body["signature_method"]
     if "sms_webhook_method" in body:
-        if body["sms_webhook_method"] not in ("GET", "POST"):
-            raise InvalidParameters("sms_webhook_method must be GET or POST")
+        if body["sms_webhook_method"] not in SMS_WEBHOOK_METHODS:
+            raise InvalidParameters(f"sms_webhook_method must be one of {SMS_WEBHOOK_METHODS}")
         values["sms_webhook_method"] = body["sms_webhook_method"]
     if values.get("signature_secret") == "":
         raise InvalidParameters("signature_secret cannot be empty")

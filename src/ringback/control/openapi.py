@@ -19,7 +19,7 @@ ACCOUNT_CHANGE: dict[str, Any] = {
         "signs_webhooks": {"type": "boolean"},
         "mo_callback_url": {"type": "string"},
         "dr_callback_url": {"type": "string"},
-        "sms_webhook_method": {"enum": ["GET", "POST"]},
+        "sms_webhook_method": {"enum": ["POST-JSON", "POST", "GET"]},
     },
 }
 

@@ -66,7 +66,8 @@ def create_account(
         signs_webhooks=False,
         mo_callback_url="",
         dr_callback_url="",
-        sms_webhook_method="POST",
+        # sms.yml declares the receipt and inbound bodies as application/json
+        sms_webhook_method="POST-JSON",
         is_default=is_default,
         created_at=now,
     )

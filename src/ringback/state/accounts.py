@@ -9,6 +9,9 @@ from ringback.core.secrets import hash_secret, secret_matches
 from ringback.state.tables import accounts, api_secrets
 
 SIGNATURE_METHODS = ("md5hash", "md5", "sha1", "sha256", "sha512")
+# how inbound SMS and receipts are sent (Vonage's dashboard "API settings"): a JSON body, a
+# form body, or a query string
+SMS_WEBHOOK_METHODS = ("POST-JSON", "POST", "GET")
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ accounts = Table(
     Column("signs_webhooks", Boolean, nullable=False),
     Column("mo_callback_url", Text, nullable=False),
     Column("dr_callback_url", Text, nullable=False),
-    # GET or POST for inbound SMS and receipts (Vonage's "HTTP method" dashboard setting)
+    # POST-JSON | POST (form) | GET for inbound SMS and receipts (the dashboard setting)
     Column("sms_webhook_method", Text, nullable=False),
     Column("is_default", Boolean, nullable=False),
     Column("created_at", Float, nullable=False),
