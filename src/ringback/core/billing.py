@@ -4,13 +4,32 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ringback.core.clock import Clock
 from ringback.core.errors import InsufficientCredit, NotFound
 from ringback.core.money import to_units
 from ringback.core.prices import PriceList
 from ringback.state.tables import accounts, charges
+
+# built once: every chargeable request runs these
+_TAKE = (
+    update(accounts)
+    .where(
+        accounts.c.api_key == bindparam("key"),
+        accounts.c.balance_units >= bindparam("units"),
+    )
+    .values(balance_units=accounts.c.balance_units - bindparam("units"))
+    .returning(accounts.c.balance_units)
+)
+_GIVE = (
+    update(accounts)
+    .where(accounts.c.api_key == bindparam("key"))
+    .values(balance_units=accounts.c.balance_units + bindparam("units"))
+    .returning(accounts.c.balance_units)
+)
+_BALANCE = select(accounts.c.balance_units).where(accounts.c.api_key == bindparam("key"))
+_LEDGER = insert(charges)
 
 
 class Billing:
@@ -23,48 +42,41 @@ class Billing:
     ) -> int:
         """Take `amount` EUR from the account; returns the balance after, in units."""
         units = to_units(amount)
-        result = conn.execute(
-            update(accounts)
-            .where(accounts.c.api_key == api_key, accounts.c.balance_units >= units)
-            .values(balance_units=accounts.c.balance_units - units)
-        )
-        if not result.rowcount:
+        after = conn.execute(_TAKE, {"key": api_key, "units": units}).scalar_one_or_none()
+        if after is None:
             if self.balance_units(conn, api_key) is None:
                 raise NotFound(f"account {api_key} not found")
             raise InsufficientCredit(
                 "This request could not be performed due to your account balance being low."
             )
-        return self._record(conn, api_key, product, units, reference)
+        self._record(conn, api_key, product, units, reference, int(after))
+        return int(after)
 
     def credit(
         self, conn: Connection, api_key: str, product: str, amount: Decimal, reference: str
     ) -> int:
         units = to_units(amount)
-        conn.execute(
-            update(accounts)
-            .where(accounts.c.api_key == api_key)
-            .values(balance_units=accounts.c.balance_units + units)
-        )
-        return self._record(conn, api_key, product, -units, reference)
+        after = conn.execute(_GIVE, {"key": api_key, "units": units}).scalar_one_or_none()
+        if after is None:
+            raise NotFound(f"account {api_key} not found")
+        self._record(conn, api_key, product, -units, reference, int(after))
+        return int(after)
 
     def balance_units(self, conn: Connection, api_key: str) -> int | None:
-        value = conn.execute(
-            select(accounts.c.balance_units).where(accounts.c.api_key == api_key)
-        ).scalar_one_or_none()
+        value = conn.execute(_BALANCE, {"key": api_key}).scalar_one_or_none()
         return int(value) if value is not None else None
 
     def _record(
-        self, conn: Connection, api_key: str, product: str, units: int, reference: str
-    ) -> int:
-        after = self.balance_units(conn, api_key) or 0
+        self, conn: Connection, api_key: str, product: str, units: int, reference: str, after: int
+    ) -> None:
         conn.execute(
-            insert(charges).values(
-                api_key=api_key,
-                product=product,
-                reference=reference,
-                amount_units=units,
-                balance_after_units=after,
-                created_at=self.clock.now(),
-            )
+            _LEDGER,
+            {
+                "api_key": api_key,
+                "product": product,
+                "reference": reference,
+                "amount_units": units,
+                "balance_after_units": after,
+                "created_at": self.clock.now(),
+            },
         )
-        return after

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from ringback.state.tables import jobs
 
@@ -29,6 +29,17 @@ class Reschedule(Exception):
         super().__init__(reason)
 
 
+# built once: jobs are added and finished on hot paths (one per SMS part)
+_ADD = insert(jobs)
+_FINISH = delete(jobs).where(jobs.c.id == bindparam("job_id"))
+_DUE = (
+    select(jobs)
+    .where(jobs.c.due_at <= bindparam("now"))
+    .order_by(jobs.c.due_at, jobs.c.id)
+    .limit(bindparam("limit"))
+)
+
+
 def _job(row: Any) -> Job:
     return Job(
         id=row.id,
@@ -50,15 +61,16 @@ def add_job(
     now: float,
 ) -> int:
     result = conn.execute(
-        insert(jobs).values(
-            kind=kind,
-            due_at=due_at,
-            payload=json.dumps(payload),
-            api_key=api_key,
-            attempts=0,
-            last_error=None,
-            created_at=now,
-        )
+        _ADD,
+        {
+            "kind": kind,
+            "due_at": due_at,
+            "payload": json.dumps(payload),
+            "api_key": api_key,
+            "attempts": 0,
+            "last_error": None,
+            "created_at": now,
+        },
     )
     key = result.inserted_primary_key
     assert key is not None
@@ -66,9 +78,7 @@ def add_job(
 
 
 def due_jobs(conn: Connection, now: float, limit: int = 100) -> list[Job]:
-    rows = conn.execute(
-        select(jobs).where(jobs.c.due_at <= now).order_by(jobs.c.due_at, jobs.c.id).limit(limit)
-    )
+    rows = conn.execute(_DUE, {"now": now, "limit": limit})
     return [_job(r) for r in rows]
 
 
@@ -85,7 +95,7 @@ def next_due(conn: Connection) -> float | None:
 
 
 def finish_job(conn: Connection, job_id: int) -> None:
-    conn.execute(delete(jobs).where(jobs.c.id == job_id))
+    conn.execute(_FINISH, {"job_id": job_id})
 
 
 def retry_job(conn: Connection, job_id: int, due_at: float, error: str | None) -> None:

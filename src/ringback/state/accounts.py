@@ -42,8 +42,11 @@ def _account(row: Any) -> Account:
     return Account(**{k: row._mapping[k] for k in Account.__dataclass_fields__})
 
 
+_ACCOUNT = select(accounts).where(accounts.c.api_key == bindparam("api_key"))
+
+
 def get_account(conn: Connection, api_key: str) -> Account | None:
-    row = conn.execute(select(accounts).where(accounts.c.api_key == api_key)).first()
+    row = conn.execute(_ACCOUNT, {"api_key": api_key}).first()
     return _account(row) if row else None
 
 
