@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 import uvloop
 
-from ringback.cli import world
+from ringback.cli import phone, world
 from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
 
 app = typer.Typer(help="Ringback: the Vonage APIs on your own machine.", no_args_is_help=True)
@@ -77,6 +77,7 @@ app.add_typer(world.accounts, name="accounts")
 app.add_typer(world.snapshots, name="snapshot")
 app.add_typer(world.clock, name="clock")
 app.command("reset")(world.reset)
+app.add_typer(phone.app, name="phone")
 
 
 @app.command()

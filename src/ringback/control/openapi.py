@@ -23,6 +23,85 @@ ACCOUNT_CHANGE: dict[str, Any] = {
     },
 }
 
+HANDSET = "/_ringback/handsets/{msisdn}"
+BEHAVIOUR: dict[str, Any] = {
+    "type": "object",
+    "description": 'a named profile to copy ({"profile": "absent-temporary"}), and/or '
+    "behaviour fields; fields not given come from the profile or the default",
+    "properties": {
+        "profile": {"type": "string", "example": "absent-temporary"},
+        "sms": {"enum": ["delivered", "failed", "rejected", "expired"]},
+        "err_code": {"type": "integer", "minimum": 0, "maximum": 99},
+        "delay_seconds": {"type": "number", "minimum": 0, "maximum": 604800},
+        "submit_status": {"enum": [0, 6, 7, 29, 33]},
+        "reachable": {
+            "enum": ["reachable", "undeliverable", "absent", "bad_number", "blacklisted", "unknown"]
+        },
+        "roaming_country": {"type": "string", "nullable": True},
+        "roaming_network": {"type": "string", "nullable": True},
+        "ported_network": {"type": "string", "nullable": True},
+        "valid": {"type": "boolean", "nullable": True},
+        "name": {"type": "string"},
+    },
+}
+HANDSET_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
+    (
+        "get",
+        f"{HANDSET}/messages",
+        "handsetMessages",
+        "A handset's messages: ?direction=received|sent|all &channel= &from= &since= (epoch "
+        "seconds on Ringback's clock, or ISO 8601) &after=<id> &limit= &wait=<seconds, max 60> "
+        "(long-poll: answers as soon as a matching message lands)",
+        None,
+    ),
+    (
+        "post",
+        f"{HANDSET}/messages",
+        "handsetSend",
+        "The handset sends an SMS: to a number a Ringback account rents it becomes that "
+        "account's inbound webhook; to any other number it lands in that handset's inbox",
+        {
+            "type": "object",
+            "required": ["to", "text"],
+            "properties": {
+                "to": {"type": "string", "example": "+447700900123"},
+                "text": {"type": "string", "maxLength": 3200},
+                "channel": {"enum": ["sms"]},
+            },
+        },
+    ),
+    (
+        "get",
+        f"{HANDSET}/behaviour",
+        "handsetBehaviour",
+        "What traffic to this handset does, and where that comes from (set, magic, default)",
+        None,
+    ),
+    ("put", f"{HANDSET}/behaviour", "setHandsetBehaviour", "Set its behaviour", BEHAVIOUR),
+    (
+        "delete",
+        f"{HANDSET}/behaviour",
+        "resetHandsetBehaviour",
+        "Back to its magic profile or the default",
+        None,
+    ),
+    (
+        "get",
+        f"{HANDSET}/codes/latest",
+        "handsetLatestCode",
+        "The last one-time code it received, any channel: ?after=<message id> &since= "
+        "&wait=<seconds, max 60>; 404 when none",
+        None,
+    ),
+    (
+        "get",
+        "/_ringback/magic-numbers",
+        "magicNumbers",
+        "Numbers that behave in a documented way with no setup",
+        None,
+    ),
+]
+
 # (method, path, operationId, summary, request body schema or None)
 OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
     ("get", "/_ringback/health", "health", "Liveness and version", None),
@@ -125,6 +204,7 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "logged otherwise",
         None,
     ),
+    *HANDSET_OPERATIONS,
     ("get", "/_ringback/openapi.json", "openapi", "This document", None),
 ]
 

@@ -67,8 +67,9 @@ MAGIC_NUMBERS: dict[str, Behaviour] = {
 }
 
 
-def validate(fields: dict[str, Any]) -> Behaviour:
-    """A behaviour from JSON (the control API), with every problem named."""
+def validate(fields: dict[str, Any], base: Behaviour = DEFAULT) -> Behaviour:
+    """A behaviour from JSON (the control API), with every problem named. Fields not given
+    come from `base` (the default, or a named profile being copied)."""
     problems: list[InvalidParameter] = []
     known = {f.name: f for f in dataclasses.fields(Behaviour)}
     for name in fields:
@@ -120,19 +121,46 @@ def validate(fields: dict[str, Any]) -> Behaviour:
     )
     if problems:
         raise InvalidParameters("Invalid behaviour", invalid_parameters=problems)
-    merged = {**DEFAULT.to_json(), "name": "custom", **fields}
+    name = base.name if not fields else "custom"
+    merged = {**base.to_json(), "name": name, **fields}
     if isinstance(merged.get("roaming_country"), str):
         merged["roaming_country"] = merged["roaming_country"].upper()
     return Behaviour(**merged)
 
 
-def behaviour_for(conn: Connection, msisdn: str) -> Behaviour:
+PROFILES: dict[str, Behaviour] = {
+    "default": DEFAULT,
+    **{b.name: b for b in MAGIC_NUMBERS.values()},
+}
+
+
+def named(name: str) -> Behaviour | None:
+    """A profile by name: `default` or a magic number's (`absent-temporary`, `slow`, ...)."""
+    return PROFILES.get(name)
+
+
+@dataclass(frozen=True)
+class Effective:
+    behaviour: Behaviour
+    source: str  # set (through the control API) | magic | default
+    updated_at: float | None = None
+
+
+def effective(conn: Connection, msisdn: str) -> Effective:
     row = conn.execute(
-        select(handset_behaviours.c.profile).where(handset_behaviours.c.msisdn == msisdn)
+        select(handset_behaviours.c.profile, handset_behaviours.c.updated_at).where(
+            handset_behaviours.c.msisdn == msisdn
+        )
     ).first()
     if row is not None:
-        return Behaviour(**json.loads(row.profile))
-    return MAGIC_NUMBERS.get(msisdn, DEFAULT)
+        return Effective(Behaviour(**json.loads(row.profile)), "set", row.updated_at)
+    if msisdn in MAGIC_NUMBERS:
+        return Effective(MAGIC_NUMBERS[msisdn], "magic")
+    return Effective(DEFAULT, "default")
+
+
+def behaviour_for(conn: Connection, msisdn: str) -> Behaviour:
+    return effective(conn, msisdn).behaviour
 
 
 def set_behaviour(conn: Connection, msisdn: str, behaviour: Behaviour, now: float) -> None:
@@ -148,3 +176,60 @@ def set_behaviour(conn: Connection, msisdn: str, behaviour: Behaviour, now: floa
 
 def clear_behaviour(conn: Connection, msisdn: str) -> None:
     conn.execute(delete(handset_behaviours).where(handset_behaviours.c.msisdn == msisdn))
+
+
+# sms.yml x-errors, the statuses a handset can provoke at submission
+SUBMIT_TEXTS = {
+    0: "Success",
+    6: "Invalid Message",
+    7: "Number Barred",
+    29: "Non-Whitelisted Destination",
+    33: "Number De-activated",
+}
+# receipt err-codes (vonage-behaviours §3.4)
+ERR_TEXTS = {
+    0: "Delivered",
+    1: "Unknown",
+    2: "Absent Subscriber - Temporary",
+    3: "Absent Subscriber - Permanent",
+    4: "Call Barred by User",
+    5: "Portability Error",
+    6: "Anti-Spam Rejection",
+    7: "Handset Busy",
+    8: "Network Error",
+    9: "Illegal Number",
+    10: "Illegal Message",
+    11: "Unroutable",
+    12: "Destination Unreachable",
+    13: "Subscriber Age Restriction",
+    14: "Number Blocked by Carrier",
+    15: "Prepaid Insufficient Funds",
+    16: "Gateway Quota Exceeded",
+    50: "Entity Filter",
+    51: "Header Filter",
+    52: "Content Filter",
+    53: "Consent Filter",
+    54: "Regulation Error",
+    99: "General Error",
+}
+
+
+def explain(behaviour: Behaviour) -> dict[str, str]:
+    """In words: what an SMS to such a handset does, and what Number Insight says of it."""
+    b = behaviour
+    if b.submit_status:
+        text = SUBMIT_TEXTS.get(b.submit_status, "refused")
+        sms = f"refused at submission: status {b.submit_status} ({text}); no receipt"
+    else:
+        err = ERR_TEXTS.get(b.err_code, "see the err-code table")
+        sms = (
+            f"accepted (status 0); receipt {b.sms}, err-code {b.err_code} ({err}), "
+            f"after {b.delay_seconds:g} s"
+        )
+    valid = "from libphonenumber" if b.valid is None else str(b.valid).lower()
+    roaming = "no"
+    if b.roaming_country:
+        roaming = b.roaming_country + (f" on {b.roaming_network}" if b.roaming_network else "")
+    ported = f"to {b.ported_network}" if b.ported_network else "no"
+    insight = f"reachable: {b.reachable}; valid: {valid}; roaming: {roaming}; ported: {ported}"
+    return {"sms": sms, "number_insight": insight}

@@ -15,8 +15,11 @@ from sqlalchemy import Connection, insert, select
 from ringback.core.changes import Changes
 from ringback.state.tables import handset_messages
 
-# a one-time code: 4 to 10 digits standing alone ("Your code is 123456", "G-482913")
+# a one-time code: 4 to 10 digits standing alone ("Your code is 123456", "G-482913"), or two
+# groups of three ("123-456", "123 456"); nearest a cue word when the text has several numbers
 CODE = re.compile(r"(?<![\d])(\d{4,10})(?![\d])")
+SPLIT_CODE = re.compile(r"(?<![\d])(\d{3})[- ](\d{3})(?![\d])")
+CUE = re.compile(r"code|pin\b|otp|passcode|password|verif|token|one[- ]time", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -102,17 +105,45 @@ def messages(
     return [HandsetMessage(**dict(r._mapping)) for r in rows]
 
 
-def latest_code(conn: Connection, msisdn: str) -> tuple[str, HandsetMessage] | None:
-    """The last one-time code the handset received, on any channel."""
-    rows = conn.execute(
-        select(handset_messages)
-        .where(handset_messages.c.msisdn == msisdn, handset_messages.c.direction == "received")
-        .order_by(handset_messages.c.id.desc())
-        .limit(50)
+def find_code(text: str) -> str | None:
+    """The one-time code in a message: the candidate nearest a cue word ("code", "PIN",
+    "verify", ...), or the first candidate when there is no cue."""
+    candidates = [(m.start(), m.end(), m.group(1)) for m in CODE.finditer(text)]
+    candidates += [(m.start(), m.end(), m.group(1) + m.group(2)) for m in SPLIT_CODE.finditer(text)]
+    if not candidates:
+        return None
+    cues = [(m.start(), m.end()) for m in CUE.finditer(text)]
+
+    def distance(candidate: tuple[int, int, str]) -> tuple[int, int]:
+        start, end, _ = candidate
+        gaps = [
+            start - c_end if start >= c_end else max(0, c_start - end) for c_start, c_end in cues
+        ]
+        return (min(gaps) if gaps else 0, start)
+
+    return min(candidates, key=distance)[2]
+
+
+def message(conn: Connection, message_id: int) -> HandsetMessage | None:
+    row = conn.execute(select(handset_messages).where(handset_messages.c.id == message_id)).first()
+    return HandsetMessage(**dict(row._mapping)) if row else None
+
+
+def latest_code(
+    conn: Connection, msisdn: str, *, after_id: int | None = None, since: float | None = None
+) -> tuple[str, HandsetMessage] | None:
+    """The last one-time code the handset received, on any channel (only in messages after
+    `after_id` or from `since` on, when given)."""
+    query = select(handset_messages).where(
+        handset_messages.c.msisdn == msisdn, handset_messages.c.direction == "received"
     )
-    for row in rows:
+    if after_id is not None:
+        query = query.where(handset_messages.c.id > after_id)
+    if since is not None:
+        query = query.where(handset_messages.c.created_at >= since)
+    for row in conn.execute(query.order_by(handset_messages.c.id.desc()).limit(50)):
         message = HandsetMessage(**dict(row._mapping))
-        found = CODE.findall(message.text)
-        if found:
-            return found[-1], message
+        code = find_code(message.text)
+        if code is not None:
+            return code, message
     return None

@@ -1,0 +1,260 @@
+"""Virtual handsets through the control API: read an inbox, send as the handset, set what
+traffic to it does, read its last one-time code, list the magic numbers. No account needed.
+
+The `wait` long-polls are real-time waits for a client (a test never sleeps): they end as soon
+as a matching message is recorded (core/changes.py), or after `wait` seconds (at most 60).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ringback.control.common import control
+from ringback.control.handset_params import (
+    CHANNEL,
+    DIRECTIONS,
+    MAX_TEXT_CHARACTERS,
+    invalid,
+    message_view,
+    moment,
+    peer,
+    phone_number,
+    query,
+    wait_of,
+    whole,
+)
+from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters, NotFound
+from ringback.core.responses import VonageJSON
+from ringback.core.services import Services
+from ringback.network import behaviours, handsets, inbound, numbering
+from ringback.network.sms_encoding import segment_text
+from ringback.state import numbers as number_state
+
+T = TypeVar("T")
+SEND_FIELDS = {"to", "text", "channel"}
+
+
+def _msisdn(request: Request) -> str:
+    return phone_number(request.path_params["msisdn"], "msisdn")
+
+
+async def _poll(services: Services, msisdn: str, wait: float, read: Callable[[Connection], T]) -> T:
+    """`read` now; if it finds nothing, again whenever the handset changes, until `wait` ends."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        with services.store.begin() as conn:
+            found = read(conn)
+        remaining = deadline - loop.time()
+        if found or remaining <= 0:
+            return found
+        await services.changes.wait(handsets.topic(msisdn), remaining)
+
+
+async def read_messages(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    msisdn = _msisdn(request)
+    direction = query(request, "direction") or "received"
+    if direction not in DIRECTIONS:
+        raise invalid("direction", "must be received, sent or all")
+    channel = query(request, "channel")
+    if channel is not None and not CHANNEL.match(channel):
+        raise invalid("channel", "must be a channel name such as sms")
+    sender = query(request, "from")
+    since = query(request, "since")
+    after = query(request, "after")
+    limit = query(request, "limit")
+    filters: dict[str, Any] = {
+        "direction": DIRECTIONS[direction],
+        "channel": channel,
+        "peer": peer(sender) if sender is not None else None,
+        "since": moment(since, "since") if since is not None else None,
+        "after_id": whole(after, "after", 0, 2**62) if after is not None else None,
+        "limit": whole(limit, "limit", 1, 1000) if limit is not None else 1000,
+    }
+    found = await _poll(
+        services,
+        msisdn,
+        wait_of(request),
+        lambda conn: handsets.messages(conn, msisdn, **filters),
+    )
+    return {"msisdn": msisdn, "messages": [message_view(m) for m in found]}
+
+
+def _send_body(body: dict[str, Any]) -> tuple[str, str]:
+    problems = [
+        InvalidParameter(k, "is not a field of a message") for k in body if k not in SEND_FIELDS
+    ]
+    text = body.get("text")
+    if not isinstance(text, str) or not text:
+        problems.append(InvalidParameter("text", "must be a non-empty string"))
+    elif len(text) > MAX_TEXT_CHARACTERS:
+        problems.append(
+            InvalidParameter("text", f"must be at most {MAX_TEXT_CHARACTERS} characters")
+        )
+    channel = body.get("channel", "sms")
+    if channel != "sms":
+        problems.append(InvalidParameter("channel", "must be sms (the only channel so far)"))
+    if not isinstance(body.get("to"), str):
+        problems.append(InvalidParameter("to", "must be a phone number in E.164"))
+    if problems:
+        raise InvalidParameters("Invalid message", invalid_parameters=problems)
+    assert isinstance(text, str)
+    return phone_number(body["to"], "to"), text
+
+
+async def send_message(request: Request, services: Services, body: dict[str, Any]) -> Response:
+    msisdn = _msisdn(request)
+    to, text = _send_body(body)
+    segments = segment_text(text)
+    with services.store.begin() as conn:
+        own = number_state.get_number(conn, msisdn)
+        if own is not None:
+            raise Conflict(
+                f"{msisdn} is a Vonage number rented by account {own.api_key}: "
+                "send from it with the SMS API"
+            )
+        now = services.clock.now()
+        delivered = inbound.deliver_inbound(conn, services, sender=msisdn, to=to, text=text)
+        sent = handsets.record(
+            conn,
+            services.changes,
+            msisdn=msisdn,
+            direction="sent",
+            channel="sms",
+            peer=to,
+            text=text,
+            now=now,
+            encoding=segments.encoding.value,
+            parts=segments.count,
+            api_key=delivered.api_key if delivered else None,
+            reference=",".join(delivered.message_ids) if delivered else None,
+        )
+        received: int | None
+        if delivered is None:  # handset to handset, straight into the other inbox
+            received = handsets.record(
+                conn,
+                services.changes,
+                msisdn=to,
+                direction="received",
+                channel="sms",
+                peer=msisdn,
+                text=text,
+                now=now,
+                encoding=segments.encoding.value,
+                parts=segments.count,
+            )
+        else:
+            received = delivered.handset_message_id
+        sent_message = handsets.message(conn, sent)
+        received_message = handsets.message(conn, received) if received is not None else None
+    assert sent_message is not None
+    services.webhooks.wake()
+    delivered_to = "handset"
+    if delivered is not None:
+        delivered_to = "refused" if delivered.refused else "account"
+    answer = {
+        "from": msisdn,
+        "to": to,
+        "delivered_to": delivered_to,
+        "encoding": segments.encoding.value,
+        "parts": segments.count,
+        "sent": message_view(sent_message),
+        "received": message_view(received_message) if received_message else None,
+        "inbound": delivered.to_json() if delivered else None,
+    }
+    return VonageJSON(answer, status_code=201)
+
+
+def _behaviour_view(conn: Connection, msisdn: str) -> dict[str, Any]:
+    found = behaviours.effective(conn, msisdn)
+    return {
+        "msisdn": msisdn,
+        "source": found.source,
+        "updated_at": found.updated_at,
+        "behaviour": found.behaviour.to_json(),
+        "explained": behaviours.explain(found.behaviour),
+    }
+
+
+async def read_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    msisdn = _msisdn(request)
+    with services.store.begin() as conn:
+        return _behaviour_view(conn, msisdn)
+
+
+async def set_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    msisdn = _msisdn(request)
+    fields = dict(body)
+    base = behaviours.DEFAULT
+    if "profile" in fields:
+        name = fields.pop("profile")
+        found = behaviours.named(name) if isinstance(name, str) else None
+        if found is None:
+            names = ", ".join(behaviours.PROFILES)
+            raise invalid("profile", f"must be one of {names}")
+        base = found
+    behaviour = behaviours.validate(fields, base)
+    with services.store.begin() as conn:
+        behaviours.set_behaviour(conn, msisdn, behaviour, services.clock.now())
+        return _behaviour_view(conn, msisdn)
+
+
+async def reset_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    msisdn = _msisdn(request)
+    with services.store.begin() as conn:
+        behaviours.clear_behaviour(conn, msisdn)
+        return _behaviour_view(conn, msisdn)
+
+
+async def latest_code(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    msisdn = _msisdn(request)
+    after = query(request, "after")
+    since = query(request, "since")
+    after_id = whole(after, "after", 0, 2**62) if after is not None else None
+    since_at = moment(since, "since") if since is not None else None
+    found = await _poll(
+        services,
+        msisdn,
+        wait_of(request),
+        lambda conn: handsets.latest_code(conn, msisdn, after_id=after_id, since=since_at),
+    )
+    if found is None:
+        raise NotFound(f"{msisdn} has received no one-time code")
+    code, message = found
+    return {"msisdn": msisdn, "code": code, "message": message_view(message)}
+
+
+async def magic_numbers(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    rows = []
+    for msisdn, behaviour in behaviours.MAGIC_NUMBERS.items():
+        info = numbering.lookup(msisdn)
+        rows.append(
+            {
+                "msisdn": msisdn,
+                "number": info.international_format if info else f"+{msisdn}",
+                "name": behaviour.name,
+                **behaviours.explain(behaviour),
+                "behaviour": behaviour.to_json(),
+            }
+        )
+    return {"magic_numbers": rows}
+
+
+def routes() -> list[Route]:
+    base = "/_ringback/handsets/{msisdn}"
+    return [
+        Route(f"{base}/messages", control(read_messages), methods=["GET"]),
+        Route(f"{base}/messages", control(send_message), methods=["POST"]),
+        Route(f"{base}/behaviour", control(read_behaviour), methods=["GET"]),
+        Route(f"{base}/behaviour", control(set_behaviour), methods=["PUT"]),
+        Route(f"{base}/behaviour", control(reset_behaviour), methods=["DELETE"]),
+        Route(f"{base}/codes/latest", control(latest_code), methods=["GET"]),
+        Route("/_ringback/magic-numbers", control(magic_numbers), methods=["GET"]),
+    ]
