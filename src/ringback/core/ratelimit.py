@@ -19,6 +19,10 @@ DEFAULT_LIMITS = {
     "numbers": "3/second",
     "numbers-owned": "1/second",
     "pricing": "1/second",
+    # Number Insight: Vonage's gateway tests throttle Basic above 150/s, the others above 125/s
+    "ni-basic": "150/second",
+    "ni-standard": "125/second",
+    "ni-advanced": "125/second",
 }
 
 
