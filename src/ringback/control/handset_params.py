@@ -14,7 +14,6 @@ from ringback.network import numbering
 from ringback.network.handsets import HandsetMessage
 
 MAX_WAIT_SECONDS = 60.0  # a long-poll answers after at most this long, whatever was asked
-MAX_TEXT_CHARACTERS = 3200  # as the SMS API (vonage-behaviours §3.2)
 DIRECTIONS = {"received": "received", "sent": "sent", "all": None}
 CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _TZ_SPACE = re.compile(r" (\d\d:?\d\d)$")  # "+01:00" arrives as " 01:00" from an unencoded query

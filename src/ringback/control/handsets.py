@@ -20,7 +20,6 @@ from ringback.control.common import control
 from ringback.control.handset_params import (
     CHANNEL,
     DIRECTIONS,
-    MAX_TEXT_CHARACTERS,
     invalid,
     message_view,
     moment,
@@ -34,7 +33,7 @@ from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters, 
 from ringback.core.responses import VonageJSON
 from ringback.core.services import Services
 from ringback.network import behaviours, handsets, inbound, numbering
-from ringback.network.sms_encoding import segment_text
+from ringback.network.sms_encoding import MAX_TEXT_CHARACTERS, segment_text
 from ringback.state import numbers as number_state
 
 T = TypeVar("T")
@@ -87,6 +86,14 @@ async def read_messages(request: Request, services: Services, body: dict[str, An
     return {"msisdn": msisdn, "messages": [message_view(m) for m in found]}
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _send_body(body: dict[str, Any]) -> tuple[str, str]:
     problems = [
         InvalidParameter(k, "is not a field of a message") for k in body if k not in SEND_FIELDS
@@ -94,6 +101,8 @@ def _send_body(body: dict[str, Any]) -> tuple[str, str]:
     text = body.get("text")
     if not isinstance(text, str) or not text:
         problems.append(InvalidParameter("text", "must be a non-empty string"))
+    elif not text.isascii() and not _utf8(text):
+        problems.append(InvalidParameter("text", "must be valid Unicode (no lone surrogates)"))
     elif len(text) > MAX_TEXT_CHARACTERS:
         problems.append(
             InvalidParameter("text", f"must be at most {MAX_TEXT_CHARACTERS} characters")

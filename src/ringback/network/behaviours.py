@@ -67,6 +67,15 @@ MAGIC_NUMBERS: dict[str, Behaviour] = {
 }
 
 
+def _unicode(text: str) -> bool:
+    """Encodable as UTF-8 (JSON allows lone surrogates; nothing downstream can store them)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def validate(fields: dict[str, Any], base: Behaviour = DEFAULT) -> Behaviour:
     """A behaviour from JSON (the control API), with every problem named. Fields not given
     come from `base` (the default, or a named profile being copied)."""
@@ -114,9 +123,10 @@ def validate(fields: dict[str, Any], base: Behaviour = DEFAULT) -> Behaviour:
         fields.get("valid") is None or isinstance(fields.get("valid"), bool),
         "must be true, false or null",
     )
+    label = fields.get("name")
     check(
         "name",
-        isinstance(fields.get("name"), str) and 0 < len(fields["name"]) <= 64,
+        isinstance(label, str) and 0 < len(label) <= 64 and _unicode(label),
         "must be a short string",
     )
     if problems:
