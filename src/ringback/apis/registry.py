@@ -12,10 +12,11 @@ from ringback.apis.applications import routes as applications
 from ringback.apis.insight import routes as insight
 from ringback.apis.numbers import routes as numbers
 from ringback.apis.pricing import routes as pricing
+from ringback.apis.sms import routes as sms
 from ringback.core.endpoint import Api
 from ringback.core.services import Services
 
-MODULES: list[ModuleType] = [account, applications, numbers, pricing, insight]
+MODULES: list[ModuleType] = [account, applications, numbers, pricing, sms, insight]
 
 APIS: list[Api] = [api for module in MODULES for api in module.APIS]
 

@@ -11,6 +11,7 @@ default account) and the refusal is logged in `auth_log`, readable on /_ringback
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import enum
 import math
 from dataclasses import dataclass
@@ -161,11 +162,7 @@ class Authenticator:
             raise AuthRefused("unknown api_key")
         if params.get("api_secret") is not None:
             raise AuthRefused("signature and api_secret both given", api_key)
-        timestamp = _text(params, "timestamp")
-        try:
-            ts = float(timestamp) if timestamp is not None else None
-        except ValueError:
-            ts = None
+        ts = signature_time(_text(params, "timestamp"))
         if (
             ts is None
             or not math.isfinite(ts)
@@ -242,6 +239,22 @@ class Authenticator:
                 raise AuthRefused("JWT nbf is not a number", api_key)
             if nbf > now + JWT_LEEWAY_SECONDS:
                 raise AuthRefused("JWT is not valid yet (nbf)", api_key)
+
+
+def signature_time(timestamp: str | None) -> float | None:
+    """A signed request's `timestamp`: unix seconds, or the Conversion API's own
+    `YYYY-MM-DD HH:MM:SS` (UTC), which the Python SDK signs with as it is (contract §1b)."""
+    if timestamp is None:
+        return None
+    try:
+        return float(timestamp)
+    except ValueError:
+        pass
+    try:
+        parsed = dt.datetime.strptime(timestamp, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=dt.UTC).timestamp()
 
 
 def _finite(value: object) -> TypeGuard[int | float]:

@@ -42,7 +42,11 @@ class Segments:
 
 
 def gsm_septets(char: str) -> int | None:
-    """2 for an extension-table character, 1 for a basic one, None if GSM-7 cannot carry it."""
+    """2 for an extension-table character, 1 for a basic one, None if GSM-7 cannot carry it.
+    ESC (0x1B) is the escape to the extension table, not a character: the codec takes it, but
+    a handset would read it with the next character as one extension character."""
+    if char == "\x1b":
+        return None
     try:
         return len(char.encode("gsm03.38"))
     except UnicodeEncodeError:
@@ -94,5 +98,7 @@ def segment_binary(body: bytes, udh: bytes = b"") -> Segments:
     if len(body) <= room:
         return Segments(Encoding.BINARY, (body.hex(),))
     per_part = room - (SINGLE_BYTES - PART_BYTES)
+    if per_part <= 0:  # the UDH leaves no room for a concatenation header and data
+        return Segments(Encoding.BINARY, ())
     chunks = [body[i : i + per_part] for i in range(0, len(body), per_part)]
     return Segments(Encoding.BINARY, tuple(c.hex() for c in chunks))

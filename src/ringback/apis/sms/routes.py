@@ -1,0 +1,101 @@
+"""The SMS API (rest.nexmo.com/sms/{json,xml}) and the Conversion API's SMS path
+(api.nexmo.com/conversions/sms)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.responses import Response
+
+from ringback.apis.sms import delivery, schemas, service, wire
+from ringback.apis.sms.errors import ConversionErrorStyle, SmsErrorStyle
+from ringback.apis.sms.service import DELIVER_JOB, Submitted
+from ringback.core.auth import Credential
+from ringback.core.endpoint import Api, Ctx, route
+from ringback.core.money import price_text, to_units
+from ringback.core.services import Services
+from ringback.scheduler.jobs import Job
+
+# /sms/xml first: the registry gives a path the first API whose prefix matches
+SMS_XML = Api("sms", SmsErrorStyle(xml=True), prefixes=("/sms/xml",))
+SMS = Api("sms", SmsErrorStyle(), prefixes=("/sms/",))
+CONVERSIONS = Api("conversions", ConversionErrorStyle(), prefixes=("/conversions/",))
+
+AUTH = (Credential.SIGNATURE, Credential.PARAMS, Credential.BASIC)
+# what the Python SDK signs: every SmsMessage field, the absent ones as "None" (contract §1c)
+SDK_SIGNED_FIELDS = (
+    "to",
+    "from",
+    "text",
+    "sig",
+    "client-ref",
+    "type",
+    "ttl",
+    "status-report-req",
+    "callback",
+    "message-class",
+    "body",
+    "udh",
+    "protocol-id",
+    "account-ref",
+    "entity-id",
+    "content-id",
+    "trusted-number",
+)
+
+
+def _message(part: Submitted) -> dict[str, str]:
+    body = {
+        "to": part.to,
+        "message-id": part.message_id,
+        "status": "0",
+        "remaining-balance": price_text(part.balance_units),
+        "message-price": price_text(to_units(part.price)),
+    }
+    if part.network:
+        body["network"] = part.network
+    if part.client_ref is not None:
+        body["client-ref"] = part.client_ref
+    if part.account_ref is not None:
+        body["account-ref"] = part.account_ref
+    return body
+
+
+def _send(ctx: Ctx, xml: bool) -> Response:
+    request = schemas.sms_request(ctx.params)
+    submitted = service.submit(ctx.conn, ctx.services, ctx.principal.account, request)
+    return wire.answer([_message(part) for part in submitted], xml=xml)
+
+
+def send_sms_json(ctx: Ctx) -> Response:
+    return _send(ctx, xml=False)
+
+
+def send_sms_xml(ctx: Ctx) -> Response:
+    return _send(ctx, xml=True)
+
+
+def submit_sms_conversion(ctx: Ctx) -> Response:
+    request = schemas.conversion_request(ctx.params)
+    service.convert(ctx.conn, ctx.services, ctx.principal.account, request)
+    return Response(status_code=200)  # conversion.yml: "200 OK", no body
+
+
+def routes() -> list[Any]:
+    sending = {"auth": AUTH, "rate_limit": "sms", "sdk_signed_fields": SDK_SIGNED_FIELDS}
+    return [
+        route(SMS, "/sms/json", ["POST"], send_sms_json, **sending),
+        route(SMS_XML, "/sms/xml", ["POST"], send_sms_xml, **sending),
+        route(CONVERSIONS, "/conversions/sms", ["POST"], submit_sms_conversion, auth=AUTH),
+    ]
+
+
+def register_jobs(services: Services) -> None:
+    def deliver(conn: Connection, job: Job) -> None:
+        delivery.deliver(conn, services, job)
+
+    services.scheduler.register_sync(DELIVER_JOB, deliver)
+
+
+APIS = [SMS_XML, SMS, CONVERSIONS]
