@@ -47,6 +47,7 @@ def build_services(settings: Settings) -> Services:
     if saved_clock:
         clock.set_state(ClockState(**json.loads(saved_clock)))
     ids = Ids(settings.seed)
+    changes = Changes()
     services = Services(
         settings=settings,
         store=store,
@@ -56,8 +57,15 @@ def build_services(settings: Settings) -> Services:
         limits=RateLimits(settings.rate_limits, settings.rate_limit_overrides),
         billing=Billing(PriceList.load(settings.prices), clock),
         scheduler=Scheduler(store, clock, settings.scheduler_interval),
-        webhooks=Dispatcher(store, clock),
-        changes=Changes(),
+        webhooks=Dispatcher(
+            store,
+            clock,
+            concurrency=settings.webhook_concurrency,
+            connect_timeout=settings.webhook_connect_timeout,
+            response_timeout=settings.webhook_response_timeout,
+            changes=changes,
+        ),
+        changes=changes,
     )
     registry.register_jobs(services)
     return services

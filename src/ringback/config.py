@@ -28,6 +28,11 @@ class Settings:
     prices: Path | None = None
     seed: int | None = None
     scheduler_interval: float = 0.05
+    # webhook delivery (vonage-behaviours §1.2, KB 226572227: connect 3 s, response 15 s);
+    # also changeable at run time: PUT /_ringback/webhooks/settings
+    webhook_concurrency: int = 16
+    webhook_connect_timeout: float = 3.0
+    webhook_response_timeout: float = 15.0
 
     @property
     def database_path(self) -> str:

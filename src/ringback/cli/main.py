@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 import uvloop
 
-from ringback.cli import phone, world
+from ringback.cli import phone, webhooks, world
 from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
 
 app = typer.Typer(help="Ringback: the Vonage APIs on your own machine.", no_args_is_help=True)
@@ -78,6 +78,7 @@ app.add_typer(world.snapshots, name="snapshot")
 app.add_typer(world.clock, name="clock")
 app.command("reset")(world.reset)
 app.add_typer(phone.app, name="phone")
+app.add_typer(webhooks.app, name="webhooks")
 
 
 @app.command()

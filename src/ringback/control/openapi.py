@@ -102,6 +102,69 @@ HANDSET_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
     ),
 ]
 
+WEBHOOK = "/_ringback/webhooks"
+WEBHOOK_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
+    (
+        "get",
+        WEBHOOK,
+        "listWebhooks",
+        "Webhook deliveries, newest first, each with every attempt (at, url, method, request "
+        "headers and body, response status and excerpt, latency_ms, error): ?status=pending|"
+        "delivered|failed &url= (an absolute URL matches it and below; else a substring) "
+        "&api_key= &kind= &reference= &since= (epoch seconds on Ringback's clock, or ISO 8601) "
+        "&min_attempts= &limit= (1-1000, default 100) &wait=<seconds, max 60> (long-poll: "
+        "answers as soon as a delivery matches)",
+        None,
+    ),
+    ("get", f"{WEBHOOK}/{{id}}", "getWebhook", "One delivery and its attempts", None),
+    (
+        "post",
+        f"{WEBHOOK}/{{id}}/replay",
+        "replayWebhook",
+        "Send it again now: back to pending with a fresh retry window; earlier attempts stay",
+        None,
+    ),
+    (
+        "post",
+        f"{WEBHOOK}/test",
+        "testWebhook",
+        "Send a test webhook (a ping, or your payload) through the outbox: retried and recorded "
+        "like any other; 201 with the delivery",
+        {
+            "type": "object",
+            "required": ["url"],
+            "properties": {
+                "url": {"type": "string", "example": "http://localhost:3000/webhooks/test"},
+                "api_key": {"type": "string"},
+                "method": {"enum": ["POST", "GET"]},
+                "content_type": {"enum": ["json", "form"]},
+                "signing": {
+                    "enum": ["none", "sms-signature", "jwt"],
+                    "description": "default: sms-signature when the account signs webhooks",
+                },
+                "application_id": {"type": "string"},
+                "payload": {"type": "object"},
+                "retry_window": {"type": "number", "minimum": 0, "maximum": 259200},
+            },
+        },
+    ),
+    ("get", f"{WEBHOOK}/settings", "getWebhookSettings", "Delivery concurrency, timeouts", None),
+    (
+        "put",
+        f"{WEBHOOK}/settings",
+        "changeWebhookSettings",
+        "Change them until the next start (defaults: 16 at once, connect 3 s, response 15 s)",
+        {
+            "type": "object",
+            "properties": {
+                "concurrency": {"type": "integer", "minimum": 1, "maximum": 1024},
+                "connect_timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
+                "response_timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 300},
+            },
+        },
+    ),
+]
+
 # (method, path, operationId, summary, request body schema or None)
 OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
     ("get", "/_ringback/health", "health", "Liveness and version", None),
@@ -205,6 +268,7 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         None,
     ),
     *HANDSET_OPERATIONS,
+    *WEBHOOK_OPERATIONS,
     ("get", "/_ringback/openapi.json", "openapi", "This document", None),
 ]
 

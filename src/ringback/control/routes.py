@@ -7,7 +7,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Route
 
 from ringback import __version__
-from ringback.control import accounts, credentials, handsets, openapi, world
+from ringback.control import accounts, credentials, handsets, openapi, webhooks, world
 from ringback.control.common import control
 from ringback.core.services import Services
 
@@ -38,4 +38,5 @@ def routes() -> list[BaseRoute]:
         *world.routes(),
         *credentials.routes(),
         *handsets.routes(),
+        *webhooks.routes(),
     ]

@@ -1,46 +1,42 @@
-"""Sends what the outbox owes: in due order per destination, a bounded number at once,
-every attempt recorded, failures retried with backoff on Ringback's clock until they expire."""
+"""Sends what the outbox owes: in due order per destination, a bounded number at once, every
+attempt recorded, failures retried with backoff on Ringback's clock until their window ends.
+
+One worker per destination (scheme://host:port) with something due. It reads a batch of that
+destination's due deliveries in due order, sends them one at a time over a kept-alive
+connection, and records the attempts in batches (one transaction for up to FLUSH_SIZE, or every
+FLUSH_SECONDS), together with reading the next batch. So a receiver gets its callbacks one by
+one in the order they fell due; a delivery that fails is rescheduled and does not hold back the
+ones after it. A shared semaphore bounds the requests in flight across destinations, so a slow
+receiver holds one slot, never the others' turns.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode
 
-import httpx
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection as Db
 
+from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.state import accounts as account_state
+from ringback.state.accounts import Account
 from ringback.state.store import Store
-from ringback.state.tables import webhook_attempts, webhook_deliveries
-from ringback.webhooks import signing
-from ringback.webhooks.outbox import Delivery, delivery_from_row
+from ringback.webhooks import outbox, wire
+from ringback.webhooks.attempts import Attempt, interrupted, record
+from ringback.webhooks.http1 import Connection
+from ringback.webhooks.outbox import Delivery
+from ringback.webhooks.sender import Outcome, Sender
 
 log = logging.getLogger("ringback.webhooks")
 
-FIRST_RETRY_SECONDS = 5.0
-MAX_RETRY_SECONDS = 900.0
-EXCERPT_CHARS = 1000
-USER_AGENT = "Ringback-Webhooks/1.0"
-
-
-def retry_delay(attempts: int) -> float:
-    """5 s, doubling, at most 15 minutes (vonage-behaviours §1.2, the suggested model)."""
-    return float(min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: bytes
+TOPIC = "webhooks"  # core/changes.py topic notified whenever attempts are recorded
+BATCH = 200
+FLUSH_SIZE = 200
+FLUSH_SECONDS = 0.05
+STOP_GRACE_SECONDS = 5.0
 
 
 class Dispatcher:
@@ -52,154 +48,153 @@ class Dispatcher:
         connect_timeout: float = 3.0,
         response_timeout: float = 15.0,
         interval: float = 0.05,
+        changes: Changes | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.interval = interval
+        self.changes = changes
+        self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
-        self._busy: set[str] = set()  # destinations with an attempt in flight
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._sender = Sender(connect_timeout, response_timeout)
+        self._workers: dict[str, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._stopping = False
-        self._timeout = httpx.Timeout(response_timeout, connect=connect_timeout)
-        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def connect_timeout(self) -> float:
+        return self._sender.connect_timeout
+
+    @property
+    def response_timeout(self) -> float:
+        return self._sender.response_timeout
+
+    def configure(
+        self,
+        concurrency: int | None = None,
+        connect_timeout: float | None = None,
+        response_timeout: float | None = None,
+    ) -> None:
+        """Change the limits at run time (control API); attempts in flight keep the old ones."""
+        if concurrency is not None and concurrency != self.concurrency:
+            self.concurrency = concurrency
+            self._slots = asyncio.Semaphore(concurrency)
+        if connect_timeout is not None:
+            self._sender.connect_timeout = connect_timeout
+        if response_timeout is not None:
+            self._sender.response_timeout = response_timeout
 
     def wake(self) -> None:
+        """Something was enqueued (or replayed): look now, and wake long-polls."""
         self._wake.set()
+        self._notify()
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self._timeout, follow_redirects=False)
-        return self._client
-
-    def _due_heads(self, conn: Connection, limit: int = 500) -> list[Delivery]:
-        rows = conn.execute(
-            select(webhook_deliveries)
-            .where(
-                webhook_deliveries.c.status == "pending",
-                webhook_deliveries.c.next_attempt_at <= self.clock.now(),
-            )
-            .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id)
-            .limit(limit)
-        )
-        heads: dict[str, Delivery] = {}
-        for row in rows:
-            delivery = delivery_from_row(row)
-            if delivery.destination not in self._busy:
-                heads.setdefault(delivery.destination, delivery)
-        return list(heads.values())
+    @property
+    def busy(self) -> bool:
+        return bool(self._workers)
 
     async def run_due(self) -> int:
-        """Start every attempt that is due and whose destination is free; returns how many."""
+        """Start a worker for each destination with something due and none running yet."""
+        if self._stopping:
+            return 0
         with self.store.begin() as conn:
-            heads = self._due_heads(conn)
-        for delivery in heads:
-            self._busy.add(delivery.destination)
-            task = asyncio.create_task(self._attempt(delivery))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return len(heads)
+            destinations = outbox.due_destinations(conn, self.clock.now())
+        started = 0
+        for destination in destinations:
+            if destination not in self._workers:
+                self._workers[destination] = asyncio.create_task(self._work(destination))
+                started += 1
+        return started
 
     async def drain(self, timeout: float = 10.0) -> None:
-        """Until nothing is due or in flight (for tests, clock moves and shutdown)."""
+        """Until nothing is due or in flight (for tests, benchmarks and clock moves)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             started = await self.run_due()
-            if not started and not self._tasks:
+            if not started and not self._workers:
                 return
-            if self._tasks:
-                await asyncio.wait(set(self._tasks), timeout=deadline - time.monotonic())
+            if self._workers:
+                await asyncio.wait(
+                    set(self._workers.values()), timeout=max(0.0, deadline - time.monotonic())
+                )
 
-    def _build(self, conn: Connection, delivery: Delivery) -> Outgoing:
-        fields: dict[str, Any] = dict(delivery.payload)
-        account = account_state.get_account(conn, delivery.api_key) if delivery.api_key else None
-        headers = {"User-Agent": USER_AGENT}
-        if delivery.signing == "sms-signature" and account is not None:
-            fields = signing.sign_fields(fields, account, self.clock.now())
-        if delivery.method == "GET":
-            query = urlencode({k: _text(v) for k, v in fields.items()})
-            separator = "&" if "?" in delivery.url else "?"
-            return Outgoing("GET", f"{delivery.url}{separator}{query}", headers, b"")
-        if delivery.content_type == "form":
-            body = urlencode({k: _text(v) for k, v in fields.items()}).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        else:
-            body = json.dumps(fields, separators=(",", ":")).encode()
-            headers["Content-Type"] = "application/json"
-        if delivery.signing == "jwt" and account is not None:
-            headers["Authorization"] = signing.jwt_header(
-                body, account, fields.get("application_id")
-            )
-        return Outgoing(delivery.method, delivery.url, headers, body)
-
-    async def _attempt(self, delivery: Delivery) -> None:
+    async def _work(self, destination: str) -> None:
+        done: list[Attempt] = []
+        connection = self._sender.connection()
         try:
-            async with self._slots:
+            while not self._stopping:
                 with self.store.begin() as conn:
-                    outgoing = self._build(conn, delivery)
-                status, excerpt, error, latency = await self._send(outgoing)
-                with self.store.begin() as conn:
-                    self._record(conn, delivery, outgoing, status, excerpt, error, latency)
+                    self._record(conn, done)
+                    batch = outbox.due_for(conn, destination, self.clock.now(), BATCH)
+                    accounts = self._accounts(conn, batch)
+                self._notify()
+                if not batch:
+                    return
+                flushed = time.monotonic()
+                for delivery in batch:
+                    if self._stopping:
+                        break
+                    account = accounts.get(delivery.api_key)
+                    await self._attempt(delivery, account, connection, done)
+                    if len(done) >= FLUSH_SIZE or time.monotonic() - flushed >= FLUSH_SECONDS:
+                        with self.store.begin() as conn:
+                            self._record(conn, done)
+                        self._notify()
+                        flushed = time.monotonic()
         except Exception:
-            log.exception("webhook %s: attempt failed unexpectedly", delivery.id)
+            log.exception("webhooks to %s: worker failed; pending deliveries stay due", destination)
         finally:
-            self._busy.discard(delivery.destination)
+            connection.close()
+            if done:
+                with self.store.begin() as conn:
+                    self._record(conn, done)
+                self._notify()
+            self._workers.pop(destination, None)
             self.wake()
 
-    async def _send(self, outgoing: Outgoing) -> tuple[int | None, str | None, str | None, float]:
-        started = time.perf_counter()
-        try:
-            response = await self._http().request(
-                outgoing.method, outgoing.url, headers=outgoing.headers, content=outgoing.body
-            )
-        except httpx.TimeoutException as exc:
-            return None, None, f"timeout: {exc!r}", (time.perf_counter() - started) * 1000
-        except httpx.HTTPError as exc:
-            return None, None, f"connection error: {exc!r}", (time.perf_counter() - started) * 1000
-        latency = (time.perf_counter() - started) * 1000
-        return response.status_code, response.text[:EXCERPT_CHARS], None, latency
-
-    def _record(
+    async def _attempt(
         self,
-        conn: Connection,
         delivery: Delivery,
-        outgoing: Outgoing,
-        status: int | None,
-        excerpt: str | None,
-        error: str | None,
-        latency: float,
+        account: Account | None,
+        connection: Connection,
+        done: list[Attempt],
     ) -> None:
-        now = self.clock.now()
-        conn.execute(
-            insert(webhook_attempts).values(
-                delivery_id=delivery.id,
-                api_key=delivery.api_key,
-                at=now,
-                url=outgoing.url,
-                method=outgoing.method,
-                request_headers=json.dumps(outgoing.headers),
-                request_body=outgoing.body.decode("utf-8", "replace"),
-                response_status=status,
-                response_excerpt=excerpt,
-                latency_ms=latency,
-                error=error,
-            )
-        )
-        attempts = delivery.attempts + 1
-        values: dict[str, Any] = {"attempts": attempts, "last_status": status, "last_error": error}
-        if status is not None and 200 <= status < 300:
-            values["status"] = "delivered"
-        else:
-            retry_at = now + retry_delay(attempts)
-            if retry_at > delivery.give_up_at:
-                values["status"] = "failed"
-            else:
-                values["next_attempt_at"] = retry_at
-        conn.execute(
-            update(webhook_deliveries)
-            .where(webhook_deliveries.c.id == delivery.id)
-            .values(**values)
-        )
+        """Send once and add the attempt to `done`, even when cancelled mid-way (stop)."""
+        async with self._slots:
+            at = self.clock.now()
+            outgoing = wire.Outgoing(delivery.method, delivery.url, {}, b"")
+            started = time.perf_counter()
+            try:
+                outgoing = wire.build(delivery, account, at)
+                outcome = await self._sender.send(outgoing, connection)
+            except asyncio.CancelledError:
+                latency = (time.perf_counter() - started) * 1000
+                done.append(interrupted(delivery, at, outgoing, latency))  # _work records it
+                raise
+            except Exception as exc:  # a bug of ours must not lose the delivery either
+                log.exception("webhook %s: attempt failed unexpectedly", delivery.id)
+                latency = (time.perf_counter() - started) * 1000
+                outcome = Outcome(None, None, f"internal error: {exc!r}", latency, {})
+        done.append(Attempt(delivery, at, outgoing, outcome))
+
+    def _accounts(self, conn: Db, batch: list[Delivery]) -> dict[str | None, Account]:
+        """The accounts whose secrets sign this batch; one read per account, none if unsigned."""
+        keys = {d.api_key for d in batch if d.signing is not None and d.api_key}
+        found: dict[str | None, Account] = {}
+        for key in keys:
+            account = account_state.get_account(conn, key)
+            if account is not None:
+                found[key] = account
+        return found
+
+    def _record(self, conn: Db, done: list[Attempt]) -> None:
+        if done:
+            record(conn, done)
+            done.clear()
+
+    def _notify(self) -> None:
+        if self.changes is not None:
+            self.changes.notify(TOPIC)
 
     async def run_forever(self) -> None:
         while not self._stopping:
@@ -211,16 +206,15 @@ class Dispatcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Attempts in flight may finish within `grace` and are recorded; the rest are cut
+        short and recorded as interrupted (so retried after a restart); nothing new starts."""
         self._stopping = True
         self._wake.set()
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=5)
-        if self._client is not None:
-            await self._client.aclose()
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+        workers = set(self._workers.values())
+        if workers:
+            _, late = await asyncio.wait(workers, timeout=grace)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=1.0)

@@ -2,7 +2,8 @@
 
 A delivery is written in the same transaction as the event that causes it (a receipt, an
 inbound message), so it exists exactly when the event does and survives a restart. The
-dispatcher (`webhooks/dispatcher.py`) sends it, records every attempt and retries it.
+dispatcher (`webhooks/dispatcher.py`) sends it, records every attempt and retries it until its
+retry window ends; then it is `failed`, and stays listed (`GET /_ringback/webhooks`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select, update
 
 from ringback.state.tables import webhook_deliveries
 
 DAY = 24 * 3600.0
+# vonage-behaviours §1.2: inbound SMS "resent for 24 hours"; KB 226572227 keeps DLRs for 72 h
+DEFAULT_RETRY_WINDOW = DAY
+RECEIPT_RETRY_WINDOW = 3 * DAY
+METHODS = ("GET", "POST")
+CONTENT_TYPES = ("json", "form")
+SIGNINGS = (None, "sms-signature", "jwt")
+STATUSES = ("pending", "delivered", "failed")
 
 
 @dataclass(frozen=True)
@@ -29,11 +37,15 @@ class Delivery:
     content_type: str
     payload: dict[str, Any]
     signing: str | None
+    application_id: str | None
     destination: str
     status: str
+    # attempts since the delivery was (re)started: what the backoff counts; every attempt
+    # ever made stays in webhook_attempts
     attempts: int
     next_attempt_at: float
     give_up_at: float
+    retry_window: float
     created_at: float
     last_status: int | None
     last_error: str | None
@@ -47,8 +59,13 @@ def delivery_from_row(row: Any) -> Delivery:
 
 
 def destination_of(url: str) -> str:
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    """scheme://host:port, the unit of ordering: one receiving server. Never raises: a URL
+    that cannot be parsed is its own destination, and its attempts record why it failed."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return f"invalid:{url[:200]}"
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
@@ -64,11 +81,25 @@ def enqueue(
     content_type: str = "json",
     signing: str | None = None,
     reference: str | None = None,
-    retry_window: float = DAY,
+    retry_window: float = DEFAULT_RETRY_WINDOW,
     due_at: float | None = None,
+    application_id: str | None = None,
 ) -> int:
-    """Owe `url` a callback. `content_type` is `json` or `form` (a GET sends a query string);
-    `signing` is None, `sms-signature` (sig/timestamp/nonce) or `jwt` (Bearer HS256)."""
+    """Owe `url` a callback; returns the delivery's id.
+
+    `method` GET (the fields as a query string) or POST; `content_type` `json` or `form` (a
+    POST body; ignored for GET); `signing` None, `sms-signature` (sig/timestamp/nonce with the
+    account's signature method — pass it only when the account signs webhooks) or `jwt`
+    (Bearer HS256 with the account's signature secret, `application_id` in the claims when
+    given). The first attempt is due at `due_at` (default now); retries stop `retry_window`
+    seconds after that.
+    """
+    if method not in METHODS:
+        raise ValueError(f"webhook method must be one of {METHODS}, not {method!r}")
+    if content_type not in CONTENT_TYPES:
+        raise ValueError(f"webhook content_type must be one of {CONTENT_TYPES}")
+    if signing not in SIGNINGS:
+        raise ValueError(f"webhook signing must be one of {SIGNINGS}")
     first = now if due_at is None else due_at
     result = conn.execute(
         insert(webhook_deliveries).values(
@@ -77,13 +108,15 @@ def enqueue(
             url=url,
             method=method,
             content_type=content_type,
-            payload=json.dumps(payload),
+            payload=json.dumps(payload, ensure_ascii=False),
             signing=signing,
+            application_id=application_id,
             destination=destination_of(url),
             status="pending",
             attempts=0,
             next_attempt_at=first,
             give_up_at=first + retry_window,
+            retry_window=retry_window,
             created_at=now,
             last_status=None,
             last_error=None,
@@ -93,3 +126,55 @@ def enqueue(
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def due_destinations(conn: Connection, now: float) -> list[str]:
+    rows = conn.execute(
+        select(webhook_deliveries.c.destination)
+        .where(
+            webhook_deliveries.c.status == "pending",
+            webhook_deliveries.c.next_attempt_at <= now,
+        )
+        .distinct()
+    )
+    return [row.destination for row in rows]
+
+
+def due_for(conn: Connection, destination: str, now: float, limit: int) -> list[Delivery]:
+    """A destination's due deliveries in due order (then the order they were owed)."""
+    rows = conn.execute(
+        select(webhook_deliveries)
+        .where(
+            webhook_deliveries.c.status == "pending",
+            webhook_deliveries.c.destination == destination,
+            webhook_deliveries.c.next_attempt_at <= now,
+        )
+        .order_by(webhook_deliveries.c.next_attempt_at, webhook_deliveries.c.id)
+        .limit(limit)
+    )
+    return [delivery_from_row(row) for row in rows]
+
+
+def get(conn: Connection, delivery_id: int) -> Delivery | None:
+    row = conn.execute(
+        select(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)
+    ).first()
+    return delivery_from_row(row) if row else None
+
+
+def replay(conn: Connection, delivery_id: int, now: float) -> Delivery | None:
+    """Due again now, with a fresh retry window and backoff; earlier attempts stay recorded."""
+    delivery = get(conn, delivery_id)
+    if delivery is None:
+        return None
+    conn.execute(
+        update(webhook_deliveries)
+        .where(webhook_deliveries.c.id == delivery_id)
+        .values(
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            give_up_at=now + delivery.retry_window,
+        )
+    )
+    return get(conn, delivery_id)

@@ -1,11 +1,13 @@
 """Signing callbacks the way Vonage does, with the account's signature secret.
 
-- `sms-signature` (inbound SMS, receipts, when the account signs webhooks): `timestamp` and
-  `nonce` are added to the fields and `sig` is computed over all of them with the account's
-  signature method (core/signatures.py).
-- `jwt` (Messages, Voice, Verify v2): `Authorization: Bearer` HS256 with `iat`, `jti`,
-  `iss: "Vonage"`, `payload_hash` (SHA-256 hex of the body), `api_key` and, when there is one,
-  `application_id`; no `exp` and no `aud` (vonage_jwt.verify_signature refuses an `aud`).
+- `sms-signature` (inbound SMS and receipts when the account signs webhooks, vonage-behaviours
+  §2.2): `timestamp` (unix seconds, Ringback's clock) and `nonce` are added to the fields and
+  `sig` is computed over all of them but `sig`, with the account's signature method
+  (core/signatures.py: `md5hash` or an HMAC). Fresh for every attempt.
+- `jwt` (Messages, Voice, Verify v2, §2.1): `Authorization: Bearer` HS256 with `iat`, `jti`,
+  `iss: "Vonage"`, `payload_hash` (SHA-256 hex of the body as sent; of the empty body for a GET),
+  `api_key` and, when there is one, `application_id`; no `exp` and no `aud`
+  (vonage_jwt.verify_signature refuses an `aud`).
 """
 
 from __future__ import annotations
@@ -21,19 +23,17 @@ from ringback.core.signatures import sign
 from ringback.state.accounts import Account
 
 
-def sign_fields(fields: dict[str, Any], account: Account, now: float) -> dict[str, Any]:
+def sign_fields(fields: dict[str, str], account: Account, now: float) -> dict[str, str]:
     signed = {**fields, "timestamp": str(int(now)), "nonce": str(uuid.uuid4())}
-    signed["sig"] = sign(
-        {k: v for k, v in signed.items() if isinstance(v, str)},
-        account.signature_secret,
-        account.signature_method,
-    )
+    signed.pop("sig", None)
+    signed["sig"] = sign(signed, account.signature_secret, account.signature_method)
     return signed
 
 
 def jwt_header(body: bytes, account: Account, application_id: str | None) -> str:
     claims: dict[str, Any] = {
-        # whole seconds, and never ahead of the receiver's clock
+        # real time, not Ringback's clock: a receiver checks `iat` against its own wall clock
+        # (PyJWT refuses an `iat` in the future), and the clock may have been moved forward
         "iat": int(time.time()),
         "jti": str(uuid.uuid4()),
         "iss": "Vonage",

@@ -60,17 +60,20 @@ STATEMENTS = [
         content_type TEXT NOT NULL,
         payload TEXT NOT NULL,
         signing TEXT,
+        application_id TEXT,
         destination TEXT NOT NULL,
         status TEXT NOT NULL,
         attempts INTEGER NOT NULL,
         next_attempt_at FLOAT NOT NULL,
         give_up_at FLOAT NOT NULL,
+        retry_window FLOAT NOT NULL,
         created_at FLOAT NOT NULL,
         last_status INTEGER,
         last_error TEXT,
         reference TEXT
     )""",
-    "CREATE INDEX ix_webhook_deliveries_pending ON webhook_deliveries (status, destination, id)",
+    "CREATE INDEX ix_webhook_deliveries_pending ON webhook_deliveries "
+    "(status, destination, next_attempt_at, id)",
     "CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)",
     "CREATE INDEX ix_webhook_deliveries_api_key ON webhook_deliveries (api_key, id)",
     """CREATE TABLE webhook_attempts (

@@ -1,0 +1,114 @@
+"""Recording attempts, and what each one means for its delivery (the retry policy).
+
+Attempts are written in batches — one transaction for many of them — because a flood of
+receipts to one receiver is the common heavy case. A delivery deleted meanwhile (an account
+reset) is skipped: its attempts have nothing left to belong to.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from ringback.state.tables import webhook_attempts, webhook_deliveries
+from ringback.webhooks.outbox import Delivery
+from ringback.webhooks.sender import Outcome
+from ringback.webhooks.wire import Outgoing
+
+FIRST_RETRY_SECONDS = 5.0
+MAX_RETRY_SECONDS = 900.0
+
+
+def retry_delay(attempts: int) -> float:
+    """5 s, doubling, at most 15 minutes (vonage-behaviours §1.2, KB 360028543292)."""
+    return float(min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    delivery: Delivery
+    at: float  # Ringback's clock when it was sent
+    outgoing: Outgoing
+    outcome: Outcome
+
+
+def interrupted(delivery: Delivery, at: float, outgoing: Outgoing, latency_ms: float) -> Attempt:
+    """An attempt cut short because Ringback is stopping: recorded, and retried as a failure."""
+    error = "interrupted: Ringback stopped before the receiver answered"
+    return Attempt(delivery, at, outgoing, Outcome(None, None, error, latency_ms, {}))
+
+
+def next_state(attempt: Attempt) -> dict[str, Any]:
+    delivery, outcome = attempt.delivery, attempt.outcome
+    attempts = delivery.attempts + 1
+    state: dict[str, Any] = {
+        "attempts": attempts,
+        "last_status": outcome.status,
+        "last_error": outcome.error,
+        "next_attempt_at": delivery.next_attempt_at,
+    }
+    if outcome.delivered:
+        state["status"] = "delivered"
+        return state
+    retry_at = attempt.at + retry_delay(attempts)
+    if retry_at > delivery.give_up_at:
+        state["status"] = "failed"  # the retry window has ended: kept, listed, replayable
+    else:
+        state["status"] = "pending"
+        state["next_attempt_at"] = retry_at
+    return state
+
+
+_UPDATE = (
+    update(webhook_deliveries)
+    .where(webhook_deliveries.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        attempts=bindparam("b_attempts"),
+        next_attempt_at=bindparam("b_next_attempt_at"),
+        last_status=bindparam("b_last_status"),
+        last_error=bindparam("b_last_error"),
+    )
+)
+
+
+def record(conn: Connection, attempts: list[Attempt]) -> int:
+    """Write the attempts and their deliveries' new states; returns how many were kept."""
+    if not attempts:
+        return 0
+    ids = {a.delivery.id for a in attempts}
+    alive = set(
+        conn.execute(
+            select(webhook_deliveries.c.id).where(webhook_deliveries.c.id.in_(ids))
+        ).scalars()
+    )
+    kept = [a for a in attempts if a.delivery.id in alive]
+    if not kept:
+        return 0
+    conn.execute(
+        insert(webhook_attempts),
+        [
+            {
+                "delivery_id": a.delivery.id,
+                "api_key": a.delivery.api_key,
+                "at": a.at,
+                "url": a.outgoing.url,
+                "method": a.outgoing.method,
+                "request_headers": json.dumps(a.outcome.headers or a.outgoing.headers),
+                "request_body": a.outgoing.body.decode("utf-8", "replace"),
+                "response_status": a.outcome.status,
+                "response_excerpt": a.outcome.excerpt,
+                "latency_ms": a.outcome.latency_ms,
+                "error": a.outcome.error,
+            }
+            for a in kept
+        ],
+    )
+    conn.execute(
+        _UPDATE,
+        [{f"b_{k}": v for k, v in {"id": a.delivery.id, **next_state(a)}.items()} for a in kept],
+    )
+    return len(kept)
