@@ -132,6 +132,13 @@ def test_json_bodies_whatever_the_content_type(sms: Sms) -> None:
     ttl = ("16", "value for ttl field out of range")
     assert first(sms.post(json={**sms.creds, **GOOD, "ttl": {"k": 1}})) == ttl
     assert first(sms.post(json={**sms.creds, **GOOD, "ttl": 30000.5}))[0] == "16"
+    start = b'{"api_key": "%s", "api_secret": "%s", "from": "Acme", "to": "447700900000", ' % (
+        sms.api_key.encode(),
+        sms.api_secret.encode(),
+    )
+    assert first(sms.post(content=start + b'"text": "a\\ud800b"}')) == ("3", "Invalid text param")
+    assert first(sms.post(content=start + b'"text": "x", "ttl": Infinity}')) == ttl
+    assert first(sms.post(content=start + b'"text": "x", "ttl": NaN}')) == ttl
     assert first(sms.post(content=b'{"api_key": ')) == ("3", "The request body is not valid JSON")
     assert first(sms.post(content=b"to=\xff\xfe", headers={"content-type": "text/plain"}))[0] == "3"
     xml = b"<sms><to>447700900000</to></sms>"
@@ -257,7 +264,7 @@ FIELDS = [
 VALUES = st.one_of(
     st.text(max_size=30),
     st.integers(),
-    st.floats(allow_nan=False),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.booleans(),
     st.none(),
     st.lists(st.integers(), max_size=2),

@@ -188,3 +188,14 @@ def test_a_handset_slower_than_the_ttl_never_gets_it(world: Any, receiver: Any) 
     assert receipt.fields["err-code"] == "1"
     world.advance(60)
     assert world.inbox("447700900008", sender.api_key) == []
+
+
+def test_a_ported_number_is_priced_and_reported_on_its_new_network(
+    world: Any, receiver: Any
+) -> None:
+    sender = world.sender()
+    (part,) = sender.send(to="447700900007", text="x", callback=receiver.url).messages
+    assert (part.network, part.message_price) == ("23415", "0.04400000")  # the network's price
+    world.advance(1)
+    (receipt,) = receiver.wait_for(1)
+    assert (receipt.fields["network-code"], receipt.fields["price"]) == ("23415", "0.04400000")

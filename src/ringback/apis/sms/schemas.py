@@ -35,6 +35,7 @@ TRUE = ("true", "1")
 FALSE = ("false", "0")
 _NUMBER_PUNCTUATION = re.compile(r"[\s\-().]")
 _DIGITS = re.compile(r"\d+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -64,6 +65,8 @@ def text(params: RequestParams, name: str) -> str | None:
         value = params.text(name)
     except InvalidParameters as exc:
         raise invalid(name) from exc
+    if value and _SURROGATE.search(value):  # a lone surrogate from JSON: no text can hold it
+        raise invalid(name)
     return value or None
 
 
