@@ -68,16 +68,18 @@ def test_a_short_text_is_one_webhook_with_exactly_the_inbound_fields(world: Worl
 @pytest.mark.parametrize(
     ("text", "kind", "sizes"),
     [
-        ("a" * 160, "text", [160]),
-        ("a" * 161, "text", [153, 8]),
-        ("a" * 306, "text", [153, 153]),
-        ("a" * 307, "text", [153, 153, 1]),
-        ("€" * 80, "text", [80]),  # 160 septets: an extension character counts twice
-        ("€" * 81, "text", [76, 5]),  # a part never ends between escape and character
-        ("ж" * 70, "unicode", [70]),
-        ("ж" * 71, "unicode", [67, 4]),
-        ("🎉" * 35, "unicode", [35]),  # 70 UTF-16 units
-        ("🎉" * 36, "unicode", [33, 3]),  # a part never ends inside a surrogate pair
+        pytest.param("a" * 160, "text", [160], id="gsm-160"),
+        pytest.param("a" * 161, "text", [153, 8], id="gsm-161"),
+        pytest.param("a" * 306, "text", [153, 153], id="gsm-306"),
+        pytest.param("a" * 307, "text", [153, 153, 1], id="gsm-307"),
+        # an extension character counts twice, and a part never ends between its two septets
+        pytest.param("€" * 80, "text", [80], id="gsm-extension-160"),
+        pytest.param("€" * 81, "text", [76, 5], id="gsm-extension-162"),
+        pytest.param("ж" * 70, "unicode", [70], id="ucs2-70"),
+        pytest.param("ж" * 71, "unicode", [67, 4], id="ucs2-71"),
+        # an emoji is two UTF-16 units, and a part never ends inside the pair
+        pytest.param("🎉" * 35, "unicode", [35], id="ucs2-surrogates-70"),
+        pytest.param("🎉" * 36, "unicode", [33, 3], id="ucs2-surrogates-72"),
     ],
 )
 def test_parts_at_the_boundaries(world: World, text: str, kind: str, sizes: list[int]) -> None:
