@@ -35,7 +35,6 @@ def test_send_read_the_inbox_and_the_code(ringback: RingbackProcess) -> None:
     assert sent["delivered_to"] == "handset" and sent["sent"]["to"] == BOB.lstrip("+")
     inbox = ok(phone(ringback, BOB, "inbox", "--from", ALICE))
     assert [m["text"] for m in inbox["messages"]] == ["Your code is 246810"]
-    assert ok(phone(ringback, ALICE, "inbox", "--direction", "sent"))["messages"]
     assert ok(phone(ringback, BOB, "code"))["code"] == "246810"
     none = phone(ringback, CAROL, "code")
     assert none.returncode == 1 and "error 404" in none.stderr
@@ -72,7 +71,5 @@ def test_behaviour_show_copy_set_and_reset(ringback: RingbackProcess) -> None:
     custom = ok(phone(ringback, number, "behaviour", "--set", '{"sms": "failed", "err_code": 4}'))
     assert (custom["behaviour"]["sms"], custom["behaviour"]["err_code"]) == ("failed", 4)
     assert ok(phone(ringback, number, "behaviour", "--reset"))["source"] == "default"
-    unknown = phone(ringback, number, "behaviour", "--profile", "haunted")
-    assert unknown.returncode == 1 and "error 400" in unknown.stderr
     garbled = phone(ringback, number, "behaviour", "--set", "{not json")
     assert garbled.returncode == 2 and "JSON" in garbled.stderr
