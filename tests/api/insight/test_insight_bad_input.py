@@ -231,7 +231,7 @@ def test_json_bodies_and_odd_values(http: Insight) -> None:
     answer = http.post("/ni/basic/json", json={"number": 447500123456})
     assert answer.json()["international_format_number"] == GB_MOBILE
     answer = http.post("/ni/basic/json", json={"number": {"nested": 1}})
-    assert_body(answer, invalid("Not valid value detected for number [  ]"))
+    assert_body(answer, invalid("Not valid value detected for number [ dict ]"))
     assert_body(
         http.post("/ni/basic/json", json=[GB_MOBILE]),
         invalid("Missing mandatory parameter [ number ]"),

@@ -37,6 +37,7 @@ def enqueue(conn: Connection, now: float, api_key: str, insight: Insight) -> int
         method="POST",
         content_type="json",
         reference=insight.request_id,
+        retry_window=outbox.DAY,
         due_at=now + CALLBACK_DELAY,
     )
 

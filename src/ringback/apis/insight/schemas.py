@@ -52,7 +52,7 @@ def _text(params: RequestParams, name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, (dict, list)):
-        raise invalid(f"Not valid value detected for {name}", "")
+        raise invalid(f"Not valid value detected for {name}", type(value).__name__)
     text = params.text(name)
     return None if text is None else text.strip()
 
