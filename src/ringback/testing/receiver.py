@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -40,22 +42,44 @@ class Received:
         return self.form
 
 
+CLOSE = 0  # in `statuses`: close the connection without answering
+
+
 @dataclass
 class WebhookReceiver:
-    """Answers `statuses` in turn (then 200), after `delay` seconds each."""
+    """Answers `statuses` in turn (then 200), after `delay` seconds each, with `body`.
+
+    A status of `CLOSE` (0) drops the connection without an answer. `started` counts requests
+    as they arrive (before the delay); `received` lists them once answered.
+    """
 
     statuses: list[int] = field(default_factory=list)
     delay: float = 0.0
+    body: bytes = b"ok"
     received: list[Received] = field(default_factory=list)
+    started: int = 0
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _server: ThreadingHTTPServer | None = None
+    _sockets: set[socket.socket] = field(default_factory=set)
 
     def start(self) -> WebhookReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body are written apart: without this each keep-alive answer waits
+            # ~40 ms for the client's delayed ACK (Nagle)
             disable_nagle_algorithm = True
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver._lock:
+                    receiver._sockets.add(self.connection)
+
+            def finish(self) -> None:
+                with receiver._lock:
+                    receiver._sockets.discard(self.connection)
+                super().finish()
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -71,15 +95,21 @@ class WebhookReceiver:
                 )
                 with receiver._lock:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
+                    receiver.started += 1
+                    receiver._lock.notify_all()
                 if receiver.delay:
                     time.sleep(receiver.delay)
+                if status == CLOSE:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 with receiver._lock:
                     receiver.received.append(entry)
                     receiver._lock.notify_all()
                 self.send_response(status)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(receiver.body)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.body)
 
             do_GET = do_POST = do_PUT = _handle
 
@@ -88,7 +118,10 @@ class WebhookReceiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # a short poll: stop() waits for serve_forever to notice, every test teardown
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     @property
@@ -116,10 +149,26 @@ class WebhookReceiver:
                     )
                 self._lock.wait(remaining)
 
+    def wait_started(self, count: int = 1, timeout: float = 10.0) -> None:
+        """At least `count` requests have arrived (answered or not)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self.started < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} requests, {self.started} arrived")
+                self._lock.wait(remaining)
+
     def stop(self) -> None:
+        """Stop listening and drop kept-alive connections: the port then refuses."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            with self._lock:
+                sockets = list(self._sockets)
+            for sock in sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
     def __iter__(self) -> Iterator[Received]:
         return iter(list(self.received))
