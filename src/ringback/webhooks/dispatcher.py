@@ -145,12 +145,17 @@ class Dispatcher:
             log.exception("webhooks to %s: worker failed; pending deliveries stay due", destination)
         finally:
             connection.close()
-            if done:
-                with self.store.begin() as conn:
-                    self._record(conn, done)
-                self._notify()
-            self._workers.pop(destination, None)
-            self.wake()
+            try:
+                if done:
+                    with self.store.begin() as conn:
+                        self._record(conn, done)
+                    self._notify()
+            except Exception:
+                # not lost: unrecorded, those deliveries are still pending and due, so sent again
+                log.exception("webhooks to %s: attempts could not be recorded", destination)
+            finally:
+                self._workers.pop(destination, None)
+                self.wake()
 
     async def _attempt(
         self,

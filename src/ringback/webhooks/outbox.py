@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 
 from ringback.state.tables import webhook_deliveries
 
@@ -128,16 +128,31 @@ def enqueue(
     return int(key[0])
 
 
-def due_destinations(conn: Connection, now: float) -> list[str]:
-    rows = conn.execute(
-        select(webhook_deliveries.c.destination)
-        .where(
-            webhook_deliveries.c.status == "pending",
-            webhook_deliveries.c.next_attempt_at <= now,
-        )
-        .distinct()
+# One index seek per destination instead of a scan of every pending delivery (a flood of
+# receipts is thousands pending for one receiver): walk the distinct destinations on
+# ix_webhook_deliveries_pending (status, destination, next_attempt_at, id), and keep those
+# whose earliest pending delivery is due.
+_DUE_DESTINATIONS = text(
+    """
+    WITH RECURSIVE walk(destination) AS (
+        SELECT MIN(destination) FROM webhook_deliveries WHERE status = 'pending'
+        UNION ALL
+        SELECT (
+            SELECT MIN(destination) FROM webhook_deliveries
+            WHERE status = 'pending' AND destination > walk.destination
+        ) FROM walk WHERE walk.destination IS NOT NULL
     )
-    return [row.destination for row in rows]
+    SELECT destination FROM walk
+    WHERE destination IS NOT NULL AND (
+        SELECT MIN(next_attempt_at) FROM webhook_deliveries AS d
+        WHERE d.status = 'pending' AND d.destination = walk.destination
+    ) <= :now
+    """
+)
+
+
+def due_destinations(conn: Connection, now: float) -> list[str]:
+    return [row.destination for row in conn.execute(_DUE_DESTINATIONS, {"now": now})]
 
 
 def due_for(conn: Connection, destination: str, now: float, limit: int) -> list[Delivery]:
