@@ -63,6 +63,7 @@ def build_services(settings: Settings) -> Services:
             concurrency=settings.webhook_concurrency,
             connect_timeout=settings.webhook_connect_timeout,
             response_timeout=settings.webhook_response_timeout,
+            pipeline=settings.webhook_pipeline,
             changes=changes,
         ),
         changes=changes,

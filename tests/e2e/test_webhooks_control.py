@@ -184,8 +184,16 @@ def test_settings_change_the_timeouts(server: RingbackProcess) -> None:
         "concurrency": 16,
         "connect_timeout": 3.0,
         "response_timeout": 15.0,
+        "pipeline": 32,
     }
-    for bad in [{"response_timeout": 0}, {"concurrency": 1.5}, {"connect_timeout": "1"}, {"x": 1}]:
+    for bad in [
+        {"response_timeout": 0},
+        {"concurrency": 1.5},
+        {"connect_timeout": "1"},
+        {"pipeline": 0},
+        {"pipeline": 257},
+        {"x": 1},
+    ]:
         assert server.control("PUT", "/webhooks/settings", json=bad).status_code == 400
     slow = WebhookReceiver(delay=0.6).start()
     try:

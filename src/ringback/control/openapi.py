@@ -153,13 +153,15 @@ WEBHOOK_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "put",
         f"{WEBHOOK}/settings",
         "changeWebhookSettings",
-        "Change them until the next start (defaults: 16 at once, connect 3 s, response 15 s)",
+        "Change them until the next start (defaults: 16 receivers at once, connect 3 s, "
+        "response 15 s, up to 32 requests pipelined to one receiver; 1 = one at a time)",
         {
             "type": "object",
             "properties": {
                 "concurrency": {"type": "integer", "minimum": 1, "maximum": 1024},
                 "connect_timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
                 "response_timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 300},
+                "pipeline": {"type": "integer", "minimum": 1, "maximum": 256},
             },
         },
     ),

@@ -200,6 +200,7 @@ def settings_view(services: Services) -> dict[str, Any]:
         "concurrency": dispatcher.concurrency,
         "connect_timeout": dispatcher.connect_timeout,
         "response_timeout": dispatcher.response_timeout,
+        "pipeline": dispatcher.pipeline,
     }
 
 
@@ -217,14 +218,17 @@ async def read_settings(request: Request, services: Services, body: dict[str, An
 
 
 async def change_settings(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    unknown = sorted(set(body) - {"concurrency", "connect_timeout", "response_timeout"})
+    unknown = sorted(set(body) - {*settings_view(services)})
     if unknown:
         raise InvalidParameters(f"unknown setting {unknown[0]!r}")
     concurrency = _setting(body, "concurrency", 0, 1024)
-    if concurrency is not None and concurrency != int(concurrency):
-        raise InvalidParameters("concurrency must be a whole number")
+    pipeline = _setting(body, "pipeline", 0, 256)
+    for name, value in (("concurrency", concurrency), ("pipeline", pipeline)):
+        if value is not None and value != int(value):
+            raise InvalidParameters(f"{name} must be a whole number")
     services.webhooks.configure(
         concurrency=int(concurrency) if concurrency is not None else None,
+        pipeline=int(pipeline) if pipeline is not None else None,
         connect_timeout=_setting(body, "connect_timeout", 0, 60),
         response_timeout=_setting(body, "response_timeout", 0, 300),
     )

@@ -2,12 +2,13 @@
 attempt recorded, failures retried with backoff on Ringback's clock until their window ends.
 
 One worker per destination (scheme://host:port) with something due. It reads a batch of that
-destination's due deliveries in due order, sends them one at a time over a kept-alive
-connection, and records the attempts in batches (one transaction for up to FLUSH_SIZE, or every
-FLUSH_SECONDS), together with reading the next batch. So a receiver gets its callbacks one by
-one in the order they fell due; a delivery that fails is rescheduled and does not hold back the
-ones after it. A shared semaphore bounds the requests in flight across destinations, so a slow
-receiver holds one slot, never the others' turns.
+destination's due deliveries in due order and sends them in that order over one kept-alive
+connection: one at a time while only one is due; when a backlog builds up, up to `pipeline`
+at once on a connection that has already answered with keep-alive (HTTP/1.1 pipelining, the
+answers come back in order). A delivery that fails is rescheduled and does not hold back the
+ones after it. Attempts are recorded in batches (one transaction for up to FLUSH_SIZE, or
+every FLUSH_SECONDS), together with reading the next batch. A shared semaphore bounds the
+destinations being sent to at once, so a slow receiver holds one slot, never the others' turns.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 
 from sqlalchemy import Connection as Db
 
@@ -29,6 +31,7 @@ from ringback.webhooks.attempts import Attempt, interrupted, record
 from ringback.webhooks.http1 import Connection
 from ringback.webhooks.outbox import Delivery
 from ringback.webhooks.sender import Outcome, Sender
+from ringback.webhooks.wire import Outgoing
 
 log = logging.getLogger("ringback.webhooks")
 
@@ -37,6 +40,10 @@ BATCH = 200
 FLUSH_SIZE = 200
 FLUSH_SECONDS = 0.05
 STOP_GRACE_SECONDS = 5.0
+# requests in flight at once to one destination, sent in order on one kept-alive connection
+# (HTTP/1.1 pipelining); 1 sends one at a time
+PIPELINE = 32
+WINDOW_BYTES = 256 * 1024
 
 
 class Dispatcher:
@@ -49,12 +56,14 @@ class Dispatcher:
         response_timeout: float = 15.0,
         interval: float = 0.05,
         changes: Changes | None = None,
+        pipeline: int = PIPELINE,
     ) -> None:
         self.store = store
         self.clock = clock
         self.interval = interval
         self.changes = changes
         self.concurrency = concurrency
+        self.pipeline = pipeline
         self._slots = asyncio.Semaphore(concurrency)
         self._sender = Sender(connect_timeout, response_timeout)
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -74,11 +83,14 @@ class Dispatcher:
         concurrency: int | None = None,
         connect_timeout: float | None = None,
         response_timeout: float | None = None,
+        pipeline: int | None = None,
     ) -> None:
         """Change the limits at run time (control API); attempts in flight keep the old ones."""
         if concurrency is not None and concurrency != self.concurrency:
             self.concurrency = concurrency
             self._slots = asyncio.Semaphore(concurrency)
+        if pipeline is not None:
+            self.pipeline = pipeline
         if connect_timeout is not None:
             self._sender.connect_timeout = connect_timeout
         if response_timeout is not None:
@@ -131,11 +143,9 @@ class Dispatcher:
                 if not batch:
                     return
                 flushed = time.monotonic()
-                for delivery in batch:
-                    if self._stopping:
-                        break
-                    account = accounts.get(delivery.api_key)
-                    await self._attempt(delivery, account, connection, done)
+                queue = deque(batch)
+                while queue and not self._stopping:
+                    await self._send_window(queue, accounts, connection, done)
                     if len(done) >= FLUSH_SIZE or time.monotonic() - flushed >= FLUSH_SECONDS:
                         with self.store.begin() as conn:
                             self._record(conn, done)
@@ -157,30 +167,50 @@ class Dispatcher:
                 self._workers.pop(destination, None)
                 self.wake()
 
-    async def _attempt(
+    async def _send_window(
         self,
-        delivery: Delivery,
-        account: Account | None,
+        queue: deque[Delivery],
+        accounts: dict[str | None, Account],
         connection: Connection,
         done: list[Attempt],
     ) -> None:
-        """Send once and add the attempt to `done`, even when cancelled mid-way (stop)."""
+        """Send the next deliveries of `queue` in one go (up to `pipeline` of them, pipelined
+        on a kept-alive connection) and add their attempts to `done`, even when cancelled
+        midway (a stop); those the receiver did not get to go back to the front of `queue`."""
         async with self._slots:
             at = self.clock.now()
-            outgoing = wire.Outgoing(delivery.method, delivery.url, {}, b"")
+            window: list[tuple[Delivery, Outgoing]] = []
+            size = 0
+            while queue and len(window) < self.pipeline and size < WINDOW_BYTES:
+                delivery = queue.popleft()
+                try:
+                    outgoing = wire.build(delivery, accounts.get(delivery.api_key), at)
+                except Exception as exc:  # a bug of ours must not lose the delivery either
+                    log.exception("webhook %s: could not be built", delivery.id)
+                    failed = Outgoing(delivery.method, delivery.url, {}, b"")
+                    error = Outcome(None, None, f"internal error: {exc!r}", 0.0, {})
+                    done.append(Attempt(delivery, at, failed, error))
+                    continue
+                window.append((delivery, outgoing))
+                size += len(outgoing.body)
+            if not window:
+                return
+            outcomes: list[Outcome] = []
             started = time.perf_counter()
             try:
-                outgoing = wire.build(delivery, account, at)
-                outcome = await self._sender.send(outgoing, connection)
+                await self._sender.exchange(connection, [o for _, o in window], outcomes)
             except asyncio.CancelledError:
                 latency = (time.perf_counter() - started) * 1000
-                done.append(interrupted(delivery, at, outgoing, latency))  # _work records it
+                for delivery, outgoing in window[len(outcomes) :]:
+                    done.append(interrupted(delivery, at, outgoing, latency))  # _work records
                 raise
-            except Exception as exc:  # a bug of ours must not lose the delivery either
-                log.exception("webhook %s: attempt failed unexpectedly", delivery.id)
-                latency = (time.perf_counter() - started) * 1000
-                outcome = Outcome(None, None, f"internal error: {exc!r}", latency, {})
-        done.append(Attempt(delivery, at, outgoing, outcome))
+            except Exception as exc:
+                log.exception("webhooks to %s: sending failed unexpectedly", window[0][0].url)
+                outcomes.append(Outcome(None, None, f"internal error: {exc!r}", 0.0, {}))
+            finally:
+                for (delivery, outgoing), outcome in zip(window, outcomes, strict=False):
+                    done.append(Attempt(delivery, at, outgoing, outcome))
+        queue.extendleft(reversed([delivery for delivery, _ in window[len(outcomes) :]]))
 
     def _accounts(self, conn: Db, batch: list[Delivery]) -> dict[str | None, Account]:
         """The accounts whose secrets sign this batch; one read per account, none if unsigned."""

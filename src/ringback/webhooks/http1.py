@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import cast
 from urllib.parse import quote, urlsplit
@@ -28,12 +30,19 @@ class InvalidURL(ValueError):
     pass
 
 
+NO_ANSWER = "the receiver closed the connection without answering"
+
+
 class ClosedEarly(ConnectionError):
     """The connection closed before a complete status line and headers arrived."""
 
 
 class BadResponse(ConnectionError):
     pass
+
+
+class Unanswered(ConnectionError):
+    """The connection closed before any of this request's answer: it may be sent again."""
 
 
 class ConnectTimeout(TimeoutError):
@@ -101,37 +110,46 @@ class Response:
 
 
 class _Protocol(asyncio.Protocol):
+    """Answers are matched to requests in order (HTTP/1.1 pipelining): one waiter each."""
+
     def __init__(self, excerpt_bytes: int) -> None:
         self.excerpt_bytes = excerpt_bytes
         self.transport: asyncio.Transport | None = None
         self.closed = False
         self._parser = httptools.HttpResponseParser(self)
+        self._waiters: deque[asyncio.Future[Response]] = deque()
         self._response = Response()
+        self._started = False  # a byte of the head waiter's answer has arrived
         self._headers_done = False
-        self._waiter: asyncio.Future[Response] | None = None
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
 
     def data_received(self, data: bytes) -> None:
-        if self._waiter is None or self._waiter.done():
-            return  # nothing was asked: an unsolicited answer; the request will not use it
+        if self.closed or not self._waiters:
+            return  # nothing was asked: an unsolicited answer is not anybody's
+        self._started = True
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            self._finish(keep_alive=False)
+            self._complete(keep_alive=False)
         except httptools.HttpParserError as exc:
-            self._fail(BadResponse(f"not an HTTP/1.x answer: {exc}"))
+            self._fail_head(BadResponse(f"not an HTTP/1.x answer: {exc}"))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        if self._headers_done:
-            self._finish(keep_alive=False)  # a body delimited by the end of the connection
-        else:
-            self._fail(ClosedEarly("the receiver closed the connection without answering"))
+        if self._waiters and self._headers_done:
+            self._complete(keep_alive=False)  # a body delimited by the end of the connection
+        elif self._waiters and self._started:
+            self._fail_head(ClosedEarly("the receiver closed the connection mid-answer"))
+        self._fail_rest()
 
     # httptools callbacks
+    def on_message_begin(self) -> None:
+        self._response = Response()
+        self._headers_done = False
+
     def on_header(self, name: bytes, value: bytes) -> None:
         if name.lower() == b"content-type":
             self._response.content_type = value.decode("latin-1")
@@ -146,67 +164,129 @@ class _Protocol(asyncio.Protocol):
         if room > 0:
             response.body += body[:room]
         response.size += len(body)
-        if response.size > DISCARD_LIMIT:
-            self._finish(keep_alive=False)
+        if response.size > DISCARD_LIMIT and not self.closed:
+            self._complete(keep_alive=False)
 
     def on_message_complete(self) -> None:
         if self._response.status < 200:  # 1xx: an interim answer; the real one follows
             return
-        self._finish(keep_alive=self._parser.should_keep_alive())
+        self._complete(keep_alive=self._parser.should_keep_alive())
 
     # the request side
-    def start(self, request: bytes) -> asyncio.Future[Response]:
+    def send(self, requests: bytes, count: int) -> list[asyncio.Future[Response]]:
         assert self.transport is not None
-        self._response = Response()
-        self._headers_done = False
-        self._parser = httptools.HttpResponseParser(self)
-        self._waiter = asyncio.get_running_loop().create_future()
-        self.transport.write(request)
-        return self._waiter
+        loop = asyncio.get_running_loop()
+        waiters = [loop.create_future() for _ in range(count)]
+        self._waiters.extend(waiters)
+        self.transport.write(requests)
+        return waiters
 
-    def _finish(self, keep_alive: bool) -> None:
-        if self._waiter is not None and not self._waiter.done():
+    def _complete(self, keep_alive: bool) -> None:
+        if self.closed and not self._waiters:
+            return
+        if self._waiters:
+            waiter = self._waiters.popleft()
             self._response.keep_alive = keep_alive
-            self._waiter.set_result(self._response)
+            if not waiter.done():
+                waiter.set_result(self._response)
+        self._response = Response()
+        self._started = self._headers_done = False
+        if not keep_alive:
+            self.close()
 
-    def _fail(self, exc: Exception) -> None:
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_exception(exc)
+    def _fail_head(self, exc: Exception) -> None:
+        if self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(exc)
+        self.close()
+
+    def _fail_rest(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(Unanswered())
+
+    def close(self) -> None:
+        self.closed = True
+        self._fail_rest()
+        if self.transport is not None:
+            self.transport.close()
+
+
+Result = Response | Exception
+Timed = tuple[Result, float]  # and when it came (time.perf_counter())
 
 
 class Connection:
-    """A kept-alive connection to one scheme://host:port, reopened when it is lost."""
+    """A kept-alive connection to one scheme://host:port, reopened when it is lost.
+
+    `exchange` sends several requests at once only on a connection that has already answered
+    with keep-alive; a fresh connection carries one request first, so a receiver that closes
+    after every answer is never sent requests it will not read.
+    """
 
     def __init__(self, excerpt_bytes: int) -> None:
         self.excerpt_bytes = excerpt_bytes
         self._protocol: _Protocol | None = None
         self._key: tuple[str, str, int] | None = None
 
-    async def request(
+    async def exchange(
         self,
         target: Target,
-        request: bytes,
+        requests: list[bytes],
         connect_timeout: float,
         response_timeout: float,
         tls: ssl.SSLContext,
-    ) -> Response:
-        reused = self._usable(target)
-        if not reused:
-            await self._open(target, connect_timeout, tls)
+        results: list[Timed],
+    ) -> None:
+        """Append to `results` the outcome of each request answered, in order: a Response or
+        the error to record. The requests after the last outcome were not answered (the
+        connection closed first) and are to be sent again. At least one outcome is given
+        unless cancelled: a connection error, or the single request of a fresh connection."""
+        fresh = not self._usable(target)
+        if fresh:
+            try:
+                await self._open(target, connect_timeout, tls)
+            except (OSError, ConnectTimeout) as exc:
+                results.append((exc, time.perf_counter()))
+                return
+            requests = requests[:1]
+        protocol = self._protocol
+        assert protocol is not None
+        waiters = protocol.send(b"".join(requests), len(requests))
+        complete = False
         try:
-            return await self._exchange(request, response_timeout)
-        except ClosedEarly:
-            if not reused:
-                raise
-        # the receiver closed the kept-alive connection as we reused it: once more, afresh
-        await self._open(target, connect_timeout, tls)
-        return await self._exchange(request, response_timeout)
+            for waiter in waiters:
+                try:
+                    async with asyncio.timeout(response_timeout):
+                        response = await waiter
+                    results.append((response, time.perf_counter()))
+                except TimeoutError:
+                    results.append((ResponseTimeout(), time.perf_counter()))
+                    return
+                except Unanswered:
+                    if fresh:
+                        results.append((ClosedEarly(NO_ANSWER), time.perf_counter()))
+                    return
+                except (ClosedEarly, BadResponse) as exc:
+                    results.append((exc, time.perf_counter()))
+                    return
+            complete = True
+        finally:
+            if protocol.closed or not complete:
+                self.close()
+            for waiter in waiters:  # every outcome is looked at, so none is logged as lost
+                if waiter.done() and not waiter.cancelled():
+                    waiter.exception()
 
     def _usable(self, target: Target) -> bool:
         protocol = self._protocol
         return (
             protocol is not None
             and not protocol.closed
+            and protocol.transport is not None
+            and not protocol.transport.is_closing()
             and self._key == (target.scheme, target.connect_host, target.port)
         )
 
@@ -227,25 +307,9 @@ class Connection:
         self._protocol = protocol
         self._key = (target.scheme, target.connect_host, target.port)
 
-    async def _exchange(self, request: bytes, timeout: float) -> Response:
-        protocol = self._protocol
-        assert protocol is not None
-        try:
-            async with asyncio.timeout(timeout):
-                response = await protocol.start(request)
-        except TimeoutError as exc:
-            self.close()
-            raise ResponseTimeout() from exc
-        except BaseException:
-            self.close()
-            raise
-        if not response.keep_alive:
-            self.close()
-        return response
-
     def close(self) -> None:
-        if self._protocol is not None and self._protocol.transport is not None:
-            self._protocol.transport.close()
+        if self._protocol is not None:
+            self._protocol.close()
         self._protocol = None
         self._key = None
 

@@ -50,35 +50,61 @@ class Sender:
             self._tls = ssl.create_default_context()
         return self._tls
 
-    async def send(self, outgoing: Outgoing, connection: http1.Connection) -> Outcome:
+    async def exchange(
+        self, connection: http1.Connection, outgoings: list[Outgoing], outcomes: list[Outcome]
+    ) -> None:
+        """Send `outgoings` (one destination's, in order) on `connection`, pipelined when it is
+        kept alive, and append an Outcome for each one answered or failed, in order, even when
+        cancelled midway. Those after the last outcome were not answered: send them again.
+        There is at least one outcome unless cancelled."""
+        targets: list[http1.Target] = []
+        for outgoing in outgoings:
+            try:
+                targets.append(http1.target_of(outgoing.url))
+            except http1.InvalidURL as exc:
+                if not targets:
+                    error = f"invalid URL: {exc}"
+                    outcomes.append(Outcome(None, None, error, 0.0, outgoing.headers))
+                    return
+                break
+        encoded = [
+            http1.encode_request(o.method, t, o.headers, o.body)
+            for o, t in zip(outgoings, targets, strict=False)
+        ]
+        results: list[tuple[http1.Result, float]] = []
         started = time.perf_counter()
-        status, excerpt, error = None, None, None
-        headers = outgoing.headers
         try:
-            target = http1.target_of(outgoing.url)
-            request, headers = http1.encode_request(
-                outgoing.method, target, outgoing.headers, outgoing.body
+            await connection.exchange(
+                targets[0],
+                [request for request, _ in encoded],
+                self.connect_timeout,
+                self.response_timeout,
+                self._tls_context(),
+                results,
             )
-            response = await connection.request(
-                target, request, self.connect_timeout, self.response_timeout, self._tls_context()
-            )
-            status, excerpt = response.status, response.excerpt()
-        except http1.InvalidURL as exc:
-            error = f"invalid URL: {exc}"
-        except http1.ConnectTimeout:
-            error = f"connect timeout: no connection within {self.connect_timeout:g} s"
-        except http1.ResponseTimeout:
-            error = f"response timeout: no answer within {self.response_timeout:g} s"
-        except ssl.SSLError as exc:
-            error = f"TLS failure: {exc}"
-        except http1.ClosedEarly as exc:
-            error = f"connection closed: {exc}"
-        except http1.BadResponse as exc:
-            error = f"invalid response: {exc}"
-        except OSError as exc:
-            error = f"connection failed: {_reason(exc)}"
-        latency = (time.perf_counter() - started) * 1000
-        return Outcome(status, excerpt, error, round(latency, 3), headers)
+        finally:
+            for (result, at), (_, headers) in zip(results, encoded, strict=False):
+                outcomes.append(self._outcome(result, round((at - started) * 1000, 3), headers))
+
+    def _outcome(self, result: http1.Result, latency: float, headers: dict[str, str]) -> Outcome:
+        if isinstance(result, http1.Response):
+            return Outcome(result.status, result.excerpt(), None, latency, headers)
+        return Outcome(None, None, self._error(result), latency, headers)
+
+    def _error(self, exc: Exception) -> str:
+        if isinstance(exc, http1.ConnectTimeout):
+            return f"connect timeout: no connection within {self.connect_timeout:g} s"
+        if isinstance(exc, http1.ResponseTimeout):
+            return f"response timeout: no answer within {self.response_timeout:g} s"
+        if isinstance(exc, ssl.SSLError):
+            return f"TLS failure: {exc}"
+        if isinstance(exc, http1.ClosedEarly):
+            return f"connection closed: {exc}"
+        if isinstance(exc, http1.BadResponse):
+            return f"invalid response: {exc}"
+        if isinstance(exc, OSError):
+            return f"connection failed: {_reason(exc)}"
+        return f"error: {exc!r}"
 
 
 def _reason(exc: OSError) -> str:

@@ -138,9 +138,7 @@ def test_a_connection_closed_mid_answer_is_an_error(box: Outbox) -> None:
 
     deliver(box, [half])
     (attempt,) = attempts(box)
-    assert attempt["error"] == (
-        "connection closed: the receiver closed the connection without answering"
-    )
+    assert attempt["error"] == "connection closed: the receiver closed the connection mid-answer"
 
 
 def test_the_request_is_plain_http_1_1(box: Outbox) -> None:
