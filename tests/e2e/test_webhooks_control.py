@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -91,6 +92,23 @@ def test_a_form_get_and_signed_ping(server: RingbackProcess, receiver: WebhookRe
     assert got.method == "GET" and fields["api-key"] == api_key
     auth = Auth(api_key=api_key, signature_secret=secret, signature_method="sha256")
     assert auth.check_signature(dict(fields))
+
+
+def test_the_routes_are_in_the_openapi_document(server: RingbackProcess) -> None:
+    paths = server.control("GET", "/openapi.json").json()["paths"]
+    assert "get" in paths["/_ringback/webhooks"]
+    assert "get" in paths["/_ringback/webhooks/{id}"]
+    assert "post" in paths["/_ringback/webhooks/{id}/replay"]
+    assert "post" in paths["/_ringback/webhooks/test"]
+    assert {"get", "put"} <= set(paths["/_ringback/webhooks/settings"])
+
+
+def test_a_long_poll_with_nothing_matching_answers_empty_when_the_wait_ends(
+    server: RingbackProcess,
+) -> None:
+    started = time.monotonic()
+    assert listed(server, url="http://nothing.invalid/", wait=0.3) == []
+    assert 0.3 <= time.monotonic() - started < 3
 
 
 @pytest.mark.parametrize(

@@ -148,6 +148,7 @@ class _Protocol(asyncio.Protocol):
     # httptools callbacks
     def on_message_begin(self) -> None:
         self._response = Response()
+        self._started = True
         self._headers_done = False
 
     def on_header(self, name: bytes, value: bytes) -> None:
