@@ -16,6 +16,11 @@ It answers what the benchmarked Ringback endpoints answer, without doing any of 
 
     GET  /balance        200 {"value": 10.0, "autoReload": false}
     POST /applications   reads the JSON body, 201 {"id": ..., "name": <name from the body>}
+    POST /sms/json       parses the urlencoded form (as Ringback does, `parse_qsl`), checks
+                         api_key, api_secret, from, to and text are there, and answers 200 with
+                         the shape of an SMS API success: {"message-count": "1", "messages":
+                         [{"to", "message-id", "status": "0", "remaining-balance",
+                         "message-price", "network"}]} (bench/sms_run.py)
 
 Run by bench/run.py; by hand:
 
@@ -35,6 +40,7 @@ import uuid
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.applications import Starlette
@@ -53,10 +59,32 @@ async def create_application(request: Request) -> JSONResponse:
     return JSONResponse({"id": str(uuid.uuid4()), "name": name}, status_code=201)
 
 
+SMS_FIELDS = ("api_key", "api_secret", "from", "to", "text")
+
+
+async def send_sms(request: Request) -> JSONResponse:
+    body = await request.body()
+    form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    missing = next((name for name in SMS_FIELDS if not form.get(name)), None)
+    if missing is not None:
+        entry = {"status": "2", "error-text": f"Missing {missing} param"}
+    else:
+        entry = {
+            "to": form["to"].lstrip("+"),
+            "message-id": str(uuid.uuid4()),
+            "status": "0",
+            "remaining-balance": "999999.95000000",
+            "message-price": "0.05000000",
+            "network": "23410",
+        }
+    return JSONResponse({"message-count": "1", "messages": [entry]})
+
+
 app = Starlette(
     routes=[
         Route("/balance", balance, methods=["GET"]),
         Route("/applications", create_application, methods=["POST"]),
+        Route("/sms/json", send_sms, methods=["POST"]),
     ]
 )
 

@@ -86,9 +86,17 @@ class Outcome:
 
 
 class Baseline:
-    """bench/baseline_app.py in a subprocess; it writes its ports to a file when it is up."""
+    """bench/baseline_app.py in a subprocess; it writes its ports to a file when it is up.
+    `script` serves another bench app the same way (bench/receiver_app.py for sms_run.py)."""
 
-    def __init__(self, workdir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        script: Path = BENCH / "baseline_app.py",
+    ) -> None:
+        self.script = script
         self.workdir = workdir
         self.args = list(args)
         self.env = env or {}
@@ -104,7 +112,7 @@ class Baseline:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
-                    str(BENCH / "baseline_app.py"),
+                    str(self.script),
                     "--port-file",
                     str(port_file),
                     *self.args,
@@ -116,13 +124,13 @@ class Baseline:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BenchError(f"baseline exited early:\n{self.log_path.read_text()}")
+                raise BenchError(f"{self.script.name} exited early:\n{self.log_path.read_text()}")
             if port_file.exists():
                 self.info = json.loads(port_file.read_text())
                 return self
             time.sleep(0.02)
         self.stop()
-        raise BenchError(f"baseline did not start:\n{self.log_path.read_text()}")
+        raise BenchError(f"{self.script.name} did not start:\n{self.log_path.read_text()}")
 
     def stop(self) -> None:
         if self.process is None:

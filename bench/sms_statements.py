@@ -1,0 +1,236 @@
+"""What the SMS path's database work costs, statement by statement, on Ringback's own Store.
+
+    .venv/bin/python bench/sms_statements.py [--rounds 3000]
+
+Evidence for the findings in bench/README.md ("SMS benchmark"): for the statements the send
+and delivery paths run per message, the CPU time of the statement as the code builds it now
+(`insert(table).values(**row)`, `select(table).where(column == value)`), of the same statement
+built once and executed with parameters (SQLAlchemy caches its compiled form), and of the bare
+sqlite3 call; and the wall time of one commit under synchronous=FULL and NORMAL (the fsync).
+Everything runs on a Store in a temporary directory; nothing is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from ringback.state.store import Store
+from ringback.state.tables import accounts, sms_messages, webhook_deliveries
+
+
+def part_row() -> dict[str, Any]:
+    message_id = str(uuid.uuid4())
+    return {
+        "message_id": message_id,
+        "api_key": "abcd1234",
+        "to_msisdn": "447700900100",
+        "sender": "Ringback",
+        "part": 1,
+        "parts": 1,
+        "concat_ref": message_id,
+        "encoding": "text",
+        "body": "Your Ringback code is 482913. It expires in 10 minutes.",
+        "udh": None,
+        "client_ref": None,
+        "account_ref": None,
+        "callback": None,
+        "status_report_req": True,
+        "ttl_ms": 259200000,
+        "price_units": 4590000,
+        "network_code": "23401",
+        "status": "submitted",
+        "err_code": None,
+        "submitted_at": time.time(),
+        "final_at": None,
+        "converted": None,
+        "conversion_at": None,
+    }
+
+
+def delivery_row() -> dict[str, Any]:
+    now = time.time()
+    return {
+        "api_key": "abcd1234",
+        "kind": "sms-dlr",
+        "url": "http://127.0.0.1:9/webhooks/delivery-receipt",
+        "method": "POST",
+        "content_type": "json",
+        "payload": '{"msisdn": "447700900100", "status": "delivered"}',
+        "signing": None,
+        "destination": "http://127.0.0.1:9",
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "give_up_at": now + 86400,
+        "created_at": now,
+        "last_status": None,
+        "last_error": None,
+        "reference": "x",
+        "retry_window": 86400.0,
+        "application_id": None,
+    }
+
+
+def cpu_us(rounds: int, run: Callable[[int], None]) -> float:
+    started = time.process_time()
+    for i in range(rounds):
+        run(i)
+    return (time.process_time() - started) / rounds * 1e6
+
+
+def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
+    results = []
+    raw = store._raw()
+    columns = [c.name for c in sms_messages.columns]
+    raw_insert = (
+        f"INSERT INTO sms_messages ({','.join(columns)}) VALUES ({','.join('?' * len(columns))})"
+    )
+    prebuilt_insert = insert(sms_messages)
+    delivery_columns = list(delivery_row())
+    prebuilt_delivery = insert(webhook_deliveries)
+    by_id = select(sms_messages).where(sms_messages.c.message_id == bindparam("message_id"))
+    with store.begin() as conn:
+        conn.execute(
+            insert(accounts).values(
+                api_key="abcd1234",
+                name="bench",
+                balance_units=10**15,
+                auto_reload=False,
+                auto_reload_amount_units=0,
+                signature_secret="s",
+                signature_method="md5hash",
+                signs_webhooks=False,
+                mo_callback_url="",
+                dr_callback_url="",
+                sms_webhook_method="POST-JSON",
+                is_default=False,
+                created_at=time.time(),
+            )
+        )
+    rows = [part_row() for _ in range(rounds * 3)]
+    ids = [r["message_id"] for r in rows]
+    deliveries = [delivery_row() for _ in range(rounds * 2)]
+
+    def within(label: str, run: Callable[[Connection, int], None]) -> None:
+        with store.begin() as conn:
+            results.append((label, cpu_us(rounds, lambda i: run(conn, i))))
+
+    within(
+        "sms_messages INSERT, insert(t).values(**row) (apis/sms/parts.py add)",
+        lambda conn, i: conn.execute(insert(sms_messages).values(**rows[i])),
+    )
+    within(
+        "sms_messages INSERT, prebuilt insert(t) + parameters",
+        lambda conn, i: conn.execute(prebuilt_insert, rows[rounds + i]),
+    )
+    with store.begin():
+        results.append(
+            (
+                "sms_messages INSERT, bare sqlite3",
+                cpu_us(
+                    rounds,
+                    lambda i: raw.execute(raw_insert, [rows[2 * rounds + i][c] for c in columns]),
+                ),
+            )
+        )
+    within(
+        "sms_messages SELECT by id, select(t).where(c == v) (parts.py get)",
+        lambda conn, i: conn.execute(
+            select(sms_messages).where(sms_messages.c.message_id == ids[i])
+        ).first(),
+    )
+    within(
+        "sms_messages SELECT by id, prebuilt with bindparam",
+        lambda conn, i: conn.execute(by_id, {"message_id": ids[i]}).first(),
+    )
+    finish = (
+        update(sms_messages)
+        .where(sms_messages.c.message_id == bindparam("b_id"))
+        .values(
+            status=bindparam("b_status"), err_code=bindparam("b_err"), final_at=bindparam("b_at")
+        )
+    )
+    within(
+        "sms_messages UPDATE by id, update(t).where(c == v).values(...) (parts.py finish)",
+        lambda conn, i: conn.execute(
+            update(sms_messages)
+            .where(sms_messages.c.message_id == ids[i])
+            .values(status="delivered", err_code=0, final_at=1.0)
+        ),
+    )
+    within(
+        "sms_messages UPDATE by id, prebuilt with bindparam",
+        lambda conn, i: conn.execute(
+            finish, {"b_id": ids[rounds + i], "b_status": "delivered", "b_err": 0, "b_at": 1.0}
+        ),
+    )
+    within(
+        "webhook_deliveries INSERT, insert(t).values(...) (webhooks/outbox.py enqueue)",
+        lambda conn, i: conn.execute(insert(webhook_deliveries).values(**deliveries[i])),
+    )
+    within(
+        "webhook_deliveries INSERT, prebuilt insert(t) + parameters",
+        lambda conn, i: conn.execute(
+            prebuilt_delivery, {c: deliveries[rounds + i][c] for c in delivery_columns}
+        ),
+    )
+    return results
+
+
+def commit_costs(directory: Path, rounds: int) -> list[tuple[str, float, float, float]]:
+    """Wall time of BEGIN + one small INSERT + COMMIT, by synchronous mode."""
+    results = []
+    for mode in ("FULL", "NORMAL"):
+        store = Store(str(directory / f"commit-{mode}.db"), synchronous=mode)
+        store.migrate()
+        raw = store._raw()
+        raw.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+        times = []
+        for i in range(rounds):
+            started = time.perf_counter()
+            raw.execute("BEGIN")
+            raw.execute("INSERT INTO t (v) VALUES (?)", (str(i),))
+            raw.execute("COMMIT")
+            times.append((time.perf_counter() - started) * 1e6)
+        store.close()
+        times.sort()
+        results.append(
+            (
+                f"BEGIN + INSERT + COMMIT, synchronous={mode}",
+                statistics.median(times),
+                times[int(len(times) * 0.99)],
+                statistics.fmean(times),
+            )
+        )
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ringback-statements-") as tmp:
+        store = Store(str(Path(tmp) / "ringback.db"), synchronous="NORMAL")
+        store.migrate()
+        print("CPU per statement (time.process_time), inside one transaction:")
+        for label, us in statement_costs(store, args.rounds):
+            print(f"  {us:8.1f} µs  {label}")
+        store.close()
+        print("wall time per commit (fsync under FULL), 1 row each:")
+        for label, median, p99, mean in commit_costs(Path(tmp), min(args.rounds, 1000)):
+            print(f"  median {median:7.0f} µs, p99 {p99:7.0f} µs, mean {mean:7.0f} µs  {label}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
