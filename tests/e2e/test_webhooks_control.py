@@ -264,15 +264,17 @@ def cli(server: RingbackProcess, *args: str) -> Any:
     return json.loads(done.stdout)
 
 
-def test_the_cli_lists_shows_and_replays(
+def test_the_cli_sends_lists_shows_and_replays(
     server: RingbackProcess, receiver: WebhookReceiver
 ) -> None:
-    created = ping(server, receiver.url + "/cli")
+    created = cli(server, "test", receiver.url + "/cli", "--content-type", "form")
+    assert (created["kind"], created["content_type"]) == ("test", "form")
     receiver.wait_for(1)
     listed(server, url=receiver.url, status="delivered", wait=5)
     found = cli(server, "list", "--status", "delivered", "--url", receiver.url)["deliveries"]
     assert [d["id"] for d in found] == [created["id"]]
     assert cli(server, "replay", str(created["id"]))["id"] == created["id"]
     receiver.wait_for(2)
-    (shown,) = listed(server, url=receiver.url, min_attempts=2, wait=5)
-    assert shown["attempt_count"] == 2
+    listed(server, url=receiver.url, min_attempts=2, wait=5)
+    shown = cli(server, "show", str(created["id"]))
+    assert [a["response_status"] for a in shown["attempts"]] == [200, 200]

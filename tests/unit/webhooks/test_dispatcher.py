@@ -186,7 +186,8 @@ def test_a_slow_receiver_does_not_stall_other_destinations(box: Outbox) -> None:
         box.enqueue(fast.url, {"n": str(n)})
     drain(box)
     assert len(fast.received) == 20 and len(slow.received) == 2
-    assert max(r.at for r in fast.received) < min(r.at for r in slow.received) + 0.3
+    # every fast one arrived before the slow receiver had answered even once
+    assert max(r.at for r in fast.received) < min(r.at for r in slow.received) + slow.delay
 
 
 def test_requests_in_flight_are_bounded_across_destinations(box: Outbox) -> None:
@@ -196,5 +197,5 @@ def test_requests_in_flight_are_bounded_across_destinations(box: Outbox) -> None
     drain(box, concurrency=2)
     arrivals = sorted(r.at for receiver in receivers for r in receiver.received)
     assert len(arrivals) == 4
-    assert arrivals[1] - arrivals[0] < 0.2  # two at once…
+    assert arrivals[1] - arrivals[0] < 0.25  # two at once…
     assert arrivals[2] - arrivals[0] >= 0.25  # …and the others only when a slot frees

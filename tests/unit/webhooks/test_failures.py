@@ -43,7 +43,7 @@ def test_a_receiver_slower_than_the_response_timeout(box: Outbox) -> None:
     first, second = found["attempts"]
     assert first["error"] == "response timeout: no answer within 0.15 s"
     assert first["response_status"] is None
-    assert 150 <= first["latency_ms"] < 450
+    assert 150 <= first["latency_ms"] < 500
     assert second["response_status"] == 200
     assert found["status"] == "delivered"
 
