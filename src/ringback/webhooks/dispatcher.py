@@ -101,10 +101,6 @@ class Dispatcher:
         self._wake.set()
         self._notify()
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._workers)
-
     async def run_due(self) -> int:
         """Start a worker for each destination with something due and none running yet."""
         if self._stopping:
@@ -136,10 +132,11 @@ class Dispatcher:
         try:
             while not self._stopping:
                 with self.store.begin() as conn:
-                    self._record(conn, done)
+                    recorded = self._record(conn, done)
                     batch = outbox.due_for(conn, destination, self.clock.now(), BATCH)
                     accounts = self._accounts(conn, batch)
-                self._notify()
+                if recorded:
+                    self._notify()
                 if not batch:
                     return
                 flushed = time.monotonic()
@@ -222,10 +219,12 @@ class Dispatcher:
                 found[key] = account
         return found
 
-    def _record(self, conn: Db, done: list[Attempt]) -> None:
-        if done:
-            record(conn, done)
-            done.clear()
+    def _record(self, conn: Db, done: list[Attempt]) -> bool:
+        if not done:
+            return False
+        record(conn, done)
+        done.clear()
+        return True
 
     def _notify(self) -> None:
         if self.changes is not None:

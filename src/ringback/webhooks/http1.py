@@ -1,9 +1,10 @@
-"""A small HTTP/1.1 client for webhooks: one connection per destination, one request at a time.
+"""A small HTTP/1.1 client for webhooks: one kept-alive connection per destination.
 
-The dispatcher sends a destination's callbacks one by one, so it needs no pool, no HTTP/2 and
-no redirects; what it needs is little overhead per request, because a flood of receipts to one
-local receiver is the heavy case. httpx costs ~1 ms of CPU per request there; an asyncio
-protocol with httptools' C parser (already installed with uvicorn[standard]) costs a tenth.
+The dispatcher sends a destination's callbacks in order on one connection, so it needs no
+pool, no HTTP/2 and no redirects; what it needs is little overhead per request, because a flood
+of receipts to one local receiver is the heavy case. httpx costs ~1 ms of CPU per request
+there; an asyncio protocol with httptools' C parser (installed with uvicorn[standard]) costs a
+tenth. Requests may be pipelined: written together, their answers matched in order.
 
 A response is read to its end (so the connection can be kept) but only the first
 `excerpt_bytes` of its body are kept; past `DISCARD_LIMIT` bytes the connection is dropped.

@@ -1,4 +1,4 @@
-"""One HTTP attempt: send, wait within the timeouts, and say what happened.
+"""HTTP attempts: send, wait within the timeouts, and say what happened to each.
 
 Success is any 2xx. Redirects are not followed (a 3xx is an answer like any other non-2xx).
 Only the first EXCERPT_BYTES of the response body are kept. Every failure that is not an
@@ -6,7 +6,8 @@ answer — a timeout, a refused or reset connection, a DNS or TLS failure, an in
 becomes an `error` text instead of a status: nothing here raises for a bad receiver.
 
 The connect timeout covers name resolution, TCP and the TLS handshake; the response timeout
-runs from the request being written to the whole answer being read. TLS receivers are checked
+runs from the request being written (pipelined: from the previous answer) to the whole answer
+being read. TLS receivers are checked
 against the system's trusted CAs (`SSL_CERT_FILE` / `SSL_CERT_DIR` add more).
 """
 
