@@ -50,8 +50,14 @@ def test_openapi_document_lists_the_stable_routes(server: RingbackProcess) -> No
 
 def test_create_read_change_accounts(server: RingbackProcess) -> None:
     created = server.control(
-        "POST", "/accounts", json={"api_key": "acc00001", "api_secret": "Chosen1Secret",
-                                   "balance": "5.5", "name": "Alice"},
+        "POST",
+        "/accounts",
+        json={
+            "api_key": "acc00001",
+            "api_secret": "Chosen1Secret",
+            "balance": "5.5",
+            "name": "Alice",
+        },
     )
     assert created.status_code == 201
     assert created.json()["api_secret"] == "Chosen1Secret"
@@ -61,7 +67,8 @@ def test_create_read_change_accounts(server: RingbackProcess) -> None:
     assert "acc00001" in {a["api_key"] for a in listed}
     assert all("api_secret" not in a for a in listed)
     changed = server.control(
-        "PATCH", "/accounts/acc00001",
+        "PATCH",
+        "/accounts/acc00001",
         json={"balance": 7, "signature_method": "sha512", "signs_webhooks": True},
     ).json()
     assert changed["balance"] == "7.00000000"

@@ -4,11 +4,6 @@ and `international_format_number`."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,40 +11,13 @@ import pytest
 from ringback.testing.receiver import WebhookReceiver
 from ringback.testing.server import RingbackProcess
 
-NODE_DIR = Path(__file__).parent.parent / "node"
-
-
-@pytest.fixture(scope="module")
-def node_dir() -> Path:
-    """The pinned SDK (tests/node/package-lock.json), installed on first use."""
-    npm = shutil.which("npm")
-    assert npm and shutil.which("node"), "Node.js and npm are needed for the Node SDK tests"
-    if not (NODE_DIR / "node_modules" / "@vonage" / "server-sdk").exists():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, timeout=300
-        )
-    return NODE_DIR
-
-
-def run_node(script: Path, env: dict[str, str]) -> dict[str, Any]:
-    done = subprocess.run(
-        ["node", str(script)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **env},
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
 
 def test_number_insight_through_the_node_sdk(
-    node_dir: Path, ringback: RingbackProcess, webhook_receiver: WebhookReceiver
+    node_sdk: Any, ringback: RingbackProcess, webhook_receiver: WebhookReceiver
 ) -> None:
     api_key, api_secret = ringback.new_account(balance="1")
-    out = run_node(
-        node_dir / "insight.cjs",
+    out = node_sdk.run(
+        "insight.cjs",
         {
             "RINGBACK_URL": ringback.http_url,
             "VONAGE_API_KEY": api_key,

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
+from typing import Any
 
 from ringback.testing.server import RingbackProcess
 
-NODE_DIR = Path(__file__).parent.parent.parent / "node"
 
-
-def test_send_sms_with_the_node_sdk(ringback: RingbackProcess) -> None:
-    if not (NODE_DIR / "node_modules" / "@vonage" / "server-sdk").exists():
-        pytest.skip("the Node SDK is installed by tests/e2e/test_node_sdk.py (npm ci)")
-    node = shutil.which("node")
-    assert node, "Node.js is needed for the Node SDK tests"
+def test_send_sms_with_the_node_sdk(node_sdk: Any, ringback: RingbackProcess) -> None:
     api_key, api_secret = ringback.new_account()
-    env = {"RINGBACK_URL": ringback.http_url, "VONAGE_API_KEY": api_key}
-    done = subprocess.run(
-        [node, str(NODE_DIR / "sms.cjs")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **env, "VONAGE_API_SECRET": api_secret},
+    out = node_sdk.run(
+        "sms.cjs",
+        {
+            "RINGBACK_URL": ringback.http_url,
+            "VONAGE_API_KEY": api_key,
+            "VONAGE_API_SECRET": api_secret,
+        },
     )
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
     # the SDK camel-cases the answer's keys
     assert out["sent"]["messageCount"] == "1"
     (message,) = out["sent"]["messages"]
