@@ -24,6 +24,7 @@ from sms_parts import (
 from ringback.testing.server import RingbackProcess
 
 BENCH = Path(__file__).resolve().parent
+DRAIN_PROFILE_BACKLOG = 1000  # profile the drain on its own only when there is one to see
 
 
 class Stack:
@@ -62,7 +63,7 @@ class Stack:
 
     @property
     def db(self) -> Path:
-        return self.ringback.data_dir / "ringback.db"
+        return Path(self.ringback.data_dir) / "ringback.db"
 
 
 def send_and_drain(
@@ -100,7 +101,8 @@ def send_and_drain(
     cpu_at_stop = cpu_seconds(stack.ringback_pid)
     receipts_at_stop = receiver.count()["count"]
     drain_profiler = None
-    if profile_to is not None:
+    backlog_at_stop = probe.parts_rowid() - base - receipts_at_stop
+    if profile_to is not None and backlog_at_stop >= DRAIN_PROFILE_BACKLOG:
         # the receipt path alone: what is still owed after the load stops
         drain_profiler = py_spy(
             stack.ringback_pid, profile_to.with_name(profile_to.stem + "-drain.txt"), seconds=6

@@ -192,6 +192,12 @@ class Probe:
         stored and costs one B-tree descent, whatever the table's size."""
         return self.scalar("SELECT max(rowid) FROM sms_messages")
 
+    def overdue_jobs(self) -> int:
+        """Delivery jobs already due and not run yet: the scheduler's lag."""
+        return self.scalar(
+            "SELECT count(*) FROM jobs WHERE kind = 'sms.deliver' AND due_at <= ?", time.time()
+        )
+
     def pending_deliveries(self) -> int:
         return self.scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")
 
@@ -246,6 +252,7 @@ class Sampler(threading.Thread):
                             "stored": probe.parts_rowid() - self.base_rowid,
                             "received": receiver.count()["count"],
                             "pending_jobs": probe.pending_jobs(),
+                            "overdue_jobs": probe.overdue_jobs(),
                             "pending_deliveries": probe.pending_deliveries(),
                         }
                     )
@@ -308,7 +315,7 @@ def backlog_lines(samples: list[dict[str, Any]], origin: float, every: float = 1
         lines.append(
             f"    t={t:5.1f}s  stored {sample['stored']:>7}  receipts {sample['received']:>7}  "
             f"backlog {sample['stored'] - sample['received']:>6} (jobs {sample['pending_jobs']}, "
-            f"outbox {sample['pending_deliveries']})"
+            f"{sample['overdue_jobs']} of them due; outbox {sample['pending_deliveries']})"
         )
     return lines
 

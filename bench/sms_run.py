@@ -301,9 +301,13 @@ def report(info: dict[str, Any]) -> None:
             f"drain: last receipt {drain['drain_s']:.2f} s after wrk stopped (handset delay "
             f"{info['delay_seconds']:g} s); backlog at the stop "
             f"{ringback['accepted'] - ringback['receipts_at_stop']} receipts (largest sampled "
-            f"{ringback['max_backlog']}); receipts arrived at {during:.0f}/s under load, "
-            f"{ringback['receipts_per_s_in_drain']:.0f}/s after it "
-            f"({ringback['cpu_ms_per_receipt_in_drain']:.2f} ms of CPU each)"
+            f"{ringback['max_backlog']}); receipts arrived at {during:.0f}/s under load"
+            + (
+                f", {ringback['receipts_per_s_in_drain']:.0f}/s after it "
+                f"({ringback['cpu_ms_per_receipt_in_drain']:.2f} ms of CPU each)"
+                if ringback["accepted"] - ringback["receipts_at_stop"] >= 500
+                else ""
+            )
         )
     else:
         print(f"drain: NOT DRAINED: {drain}")
