@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, bindparam, delete, select, text
 
 from ringback.core.errors import InvalidParameter, InvalidParameters
 from ringback.state.tables import handset_behaviours
@@ -156,12 +156,14 @@ class Effective:
     updated_at: float | None = None
 
 
+# built once: every SMS submission and every part's delivery reads the destination's profile
+_PROFILE = select(handset_behaviours.c.profile, handset_behaviours.c.updated_at).where(
+    handset_behaviours.c.msisdn == bindparam("msisdn")
+)
+
+
 def effective(conn: Connection, msisdn: str) -> Effective:
-    row = conn.execute(
-        select(handset_behaviours.c.profile, handset_behaviours.c.updated_at).where(
-            handset_behaviours.c.msisdn == msisdn
-        )
-    ).first()
+    row = conn.execute(_PROFILE, {"msisdn": msisdn}).first()
     if row is not None:
         return Effective(Behaviour(**json.loads(row.profile)), "set", row.updated_at)
     if msisdn in MAGIC_NUMBERS:

@@ -40,6 +40,10 @@ class HandsetMessage:
         return dict(self.__dict__)
 
 
+# built once: every SMS delivered to a handset is recorded
+_RECORD = insert(handset_messages)
+
+
 def topic(msisdn: str) -> str:
     return f"handset:{msisdn}"
 
@@ -60,18 +64,19 @@ def record(
     reference: str | None = None,
 ) -> int:
     result = conn.execute(
-        insert(handset_messages).values(
-            msisdn=msisdn,
-            direction=direction,
-            channel=channel,
-            peer=peer,
-            text=text,
-            encoding=encoding,
-            parts=parts,
-            api_key=api_key,
-            reference=reference,
-            created_at=now,
-        )
+        _RECORD,
+        {
+            "msisdn": msisdn,
+            "direction": direction,
+            "channel": channel,
+            "peer": peer,
+            "text": text,
+            "encoding": encoding,
+            "parts": parts,
+            "api_key": api_key,
+            "reference": reference,
+            "created_at": now,
+        },
     )
     changes.notify(topic(msisdn))
     key = result.inserted_primary_key

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from ringback.state.tables import applications, numbers
@@ -52,8 +52,12 @@ def _owned(row: Any) -> OwnedNumber:
     return OwnedNumber(**values)
 
 
+# built once: every SMS delivered asks whether its destination is a rented number
+_NUMBER = select(numbers).where(numbers.c.msisdn == bindparam("msisdn"))
+
+
 def get_number(conn: Connection, msisdn: str) -> OwnedNumber | None:
-    row = conn.execute(select(numbers).where(numbers.c.msisdn == msisdn)).first()
+    row = conn.execute(_NUMBER, {"msisdn": msisdn}).first()
     return _owned(row) if row else None
 
 

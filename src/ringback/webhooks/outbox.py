@@ -69,6 +69,10 @@ def destination_of(url: str) -> str:
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
+# built once: every receipt and inbound SMS is a delivery
+_ENQUEUE = insert(webhook_deliveries)
+
+
 def enqueue(
     conn: Connection,
     now: float,
@@ -102,26 +106,27 @@ def enqueue(
         raise ValueError(f"webhook signing must be one of {SIGNINGS}")
     first = now if due_at is None else due_at
     result = conn.execute(
-        insert(webhook_deliveries).values(
-            api_key=api_key,
-            kind=kind,
-            url=url,
-            method=method,
-            content_type=content_type,
-            payload=json.dumps(payload, ensure_ascii=False),
-            signing=signing,
-            application_id=application_id,
-            destination=destination_of(url),
-            status="pending",
-            attempts=0,
-            next_attempt_at=first,
-            give_up_at=first + retry_window,
-            retry_window=retry_window,
-            created_at=now,
-            last_status=None,
-            last_error=None,
-            reference=reference,
-        )
+        _ENQUEUE,
+        {
+            "api_key": api_key,
+            "kind": kind,
+            "url": url,
+            "method": method,
+            "content_type": content_type,
+            "payload": json.dumps(payload, ensure_ascii=False),
+            "signing": signing,
+            "application_id": application_id,
+            "destination": destination_of(url),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": first,
+            "give_up_at": first + retry_window,
+            "retry_window": retry_window,
+            "created_at": now,
+            "last_status": None,
+            "last_error": None,
+            "reference": reference,
+        },
     )
     key = result.inserted_primary_key
     assert key is not None

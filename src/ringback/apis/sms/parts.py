@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ringback.state.tables import sms_messages
 
@@ -45,40 +45,55 @@ class Part:
 
 
 def _part(row: Any) -> Part:
-    return Part(**dict(row._mapping))
+    return Part(**row._mapping)
+
+
+# built once: each runs per SMS part, on the send or the delivery path, where building the
+# statement cost several times more than running it (bench/sms_statements.py)
+_ADD = insert(sms_messages)
+_GET = select(sms_messages).where(sms_messages.c.message_id == bindparam("message_id"))
+_OF_MESSAGE = (
+    select(sms_messages)
+    .where(sms_messages.c.message_id.in_(bindparam("message_ids", expanding=True)))
+    .order_by(sms_messages.c.part)
+)
+# bindparam names must differ from the columns an UPDATE sets
+_FINISH = (
+    update(sms_messages)
+    .where(sms_messages.c.message_id == bindparam("b_message_id"))
+    .values(
+        status=bindparam("b_status"), err_code=bindparam("b_err_code"), final_at=bindparam("b_at")
+    )
+)
+_CONVERT = (
+    update(sms_messages)
+    .where(sms_messages.c.message_id == bindparam("b_message_id"))
+    .values(converted=bindparam("b_converted"), conversion_at=bindparam("b_at"))
+)
 
 
 def add(conn: Connection, part: Part) -> None:
-    conn.execute(insert(sms_messages).values(**part.__dict__))
+    conn.execute(_ADD, part.__dict__)
 
 
 def get(conn: Connection, message_id: str) -> Part | None:
-    row = conn.execute(select(sms_messages).where(sms_messages.c.message_id == message_id)).first()
+    row = conn.execute(_GET, {"message_id": message_id}).first()
     return _part(row) if row else None
 
 
 def of_message(conn: Connection, message_ids: list[str]) -> list[Part]:
     """The parts of one message, by their ids (the delivery jobs carry them: `concat_ref`
     has no index, the primary key does)."""
-    rows = conn.execute(
-        select(sms_messages)
-        .where(sms_messages.c.message_id.in_(message_ids))
-        .order_by(sms_messages.c.part)
-    )
+    rows = conn.execute(_OF_MESSAGE, {"message_ids": message_ids})
     return [_part(r) for r in rows]
 
 
 def finish(conn: Connection, message_id: str, status: str, err_code: int, at: float) -> None:
     conn.execute(
-        update(sms_messages)
-        .where(sms_messages.c.message_id == message_id)
-        .values(status=status, err_code=err_code, final_at=at)
+        _FINISH,
+        {"b_message_id": message_id, "b_status": status, "b_err_code": err_code, "b_at": at},
     )
 
 
 def convert(conn: Connection, message_id: str, delivered: bool, at: float) -> None:
-    conn.execute(
-        update(sms_messages)
-        .where(sms_messages.c.message_id == message_id)
-        .values(converted=delivered, conversion_at=at)
-    )
+    conn.execute(_CONVERT, {"b_message_id": message_id, "b_converted": delivered, "b_at": at})
