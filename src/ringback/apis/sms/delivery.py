@@ -11,6 +11,7 @@ vonage-behaviours §3.4), sent the account's way and signed when the account sig
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -74,12 +75,17 @@ def deliver(conn: Connection, services: Services, job: Job) -> None:
     part_state.finish(conn, part.message_id, status, err_code, now)
     if status == "delivered":
         ids = [str(i) for i in job.payload.get("message_ids") or [part.message_id]]
-        siblings = part_state.of_message(conn, ids)
+        if ids == [part.message_id]:  # a one-part message: the row just written, not re-read
+            siblings = [dataclasses.replace(part, status=status, err_code=err_code, final_at=now)]
+        else:
+            siblings = part_state.of_message(conn, ids)
         # only the last part to land sees every part delivered (this one included)
         if all(sibling.status == "delivered" for sibling in siblings):
             hand_over(conn, services, siblings, now)
+    if not part.status_report_req:
+        return
     account = account_state.get_account(conn, part.api_key)
-    if account is not None and part.status_report_req:
+    if account is not None:
         send_receipt(conn, services, account, part, receipt(part, status, err_code, now), now)
 
 
