@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection
@@ -26,6 +26,20 @@ SyncJobHandler = Callable[[Connection, Job], None]
 # instead of 0.1 s). 32 jobs is ~40 ms at worst, and still more than a turn's requests add.
 SYNC_BATCH = 32
 MAX_BACKOFF_SECONDS = 3600.0
+
+
+@contextlib.contextmanager
+def _savepoint(conn: Connection) -> Iterator[None]:
+    """One sync job's writes, undone if it raises. Plain SQL because it runs per job (per SMS
+    part): SQLAlchemy's `begin_nested()` cost ~60 µs of CPU, this ~13 µs."""
+    conn.exec_driver_sql("SAVEPOINT job")
+    try:
+        yield
+    except BaseException:
+        conn.exec_driver_sql("ROLLBACK TO job")
+        raise
+    finally:
+        conn.exec_driver_sql("RELEASE job")
 
 
 class Scheduler:
@@ -84,19 +98,16 @@ class Scheduler:
             handler = self.sync_handlers.get(job.kind)
             if handler is None:
                 continue
-            savepoint = conn.begin_nested()
             try:
-                handler(conn, job)
+                with _savepoint(conn):
+                    handler(conn, job)
             except Reschedule as again:
-                savepoint.rollback()
                 job_state.retry_job(conn, job.id, again.due_at, again.reason or None)
             except Exception as exc:
-                savepoint.rollback()
                 log.exception("job %s (%s) failed", job.id, job.kind)
                 backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (job.attempts + 1))
                 job_state.retry_job(conn, job.id, self.clock.now() + backoff, repr(exc))
             else:
-                savepoint.commit()
                 job_state.finish_job(conn, job.id)
             ran += 1
         return ran

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from sqlalchemy import Connection, text
+
 from ringback.core.clock import Clock
 from ringback.scheduler import jobs as job_state
 from ringback.scheduler.jobs import Job, Reschedule
@@ -118,3 +120,34 @@ def test_pending_jobs_survive_a_restart(tmp_path: Path) -> None:
     clock.advance(5)
     asyncio.run(again.run_due())
     assert ran == [{"n": 1}]
+
+
+def test_a_failing_sync_job_undoes_only_its_own_writes(tmp_path: Path) -> None:
+    """Sync jobs share one transaction; each one's writes stand or fall with it alone."""
+    store, clock, scheduler = make(tmp_path)
+
+    def write(conn: Connection, job: Job) -> None:
+        conn.execute(
+            text("INSERT INTO meta (key, value) VALUES (:k, 'x')"), {"k": job.payload["k"]}
+        )
+        if job.payload.get("fail"):
+            raise ValueError("broken")
+        if job.payload.get("later") and job.attempts == 0:
+            raise Reschedule(clock.now() + 30, "not yet")
+
+    scheduler.register_sync("write", write)
+    now = clock.now()
+    with store.begin() as conn:
+        for n, extra in enumerate([{}, {"fail": True}, {"later": True}, {}]):
+            scheduler.schedule(conn, "write", now + n / 1000, {"k": f"job{n}", **extra})
+    clock.advance(1)
+    assert asyncio.run(scheduler.run_due()) == 4
+    assert [store.get_meta(f"job{n}") for n in range(4)] == ["x", None, None, "x"]
+    with store.begin() as conn:
+        failed, later = job_state.list_jobs(conn)
+    assert failed.payload["k"] == "job1" and failed.attempts == 1
+    assert failed.last_error is not None and "broken" in failed.last_error
+    assert later.payload["k"] == "job2" and later.due_at == clock.now() + 30
+    clock.advance(30)
+    asyncio.run(scheduler.run_due())
+    assert store.get_meta("job2") == "x"
