@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, text
@@ -162,10 +163,17 @@ _PROFILE = select(handset_behaviours.c.profile, handset_behaviours.c.updated_at)
 )
 
 
+@lru_cache(maxsize=1024)
+def _parsed(profile: str) -> Behaviour:
+    """A stored profile's JSON as a Behaviour, memoised by its exact text: the row itself is
+    read every time, so a changed profile is a different text (Behaviour is immutable)."""
+    return Behaviour(**json.loads(profile))
+
+
 def effective(conn: Connection, msisdn: str) -> Effective:
     row = conn.execute(_PROFILE, {"msisdn": msisdn}).first()
     if row is not None:
-        return Effective(Behaviour(**json.loads(row.profile)), "set", row.updated_at)
+        return Effective(_parsed(row.profile), "set", row.updated_at)
     if msisdn in MAGIC_NUMBERS:
         return Effective(MAGIC_NUMBERS[msisdn], "magic")
     return Effective(DEFAULT, "default")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import gsm0338  # noqa: F401  (registers the "gsm03.38" codec)
 
@@ -41,6 +42,7 @@ class Segments:
         return len(self.parts)
 
 
+@lru_cache(maxsize=4096)  # a pure function of one character, asked twice per character sent
 def gsm_septets(char: str) -> int | None:
     """2 for an extension-table character, 1 for a basic one, None if GSM-7 cannot carry it.
     ESC (0x1B) is the escape to the extension table, not a character: the codec takes it, but
