@@ -3,11 +3,13 @@
     .venv/bin/python bench/sms_statements.py [--rounds 3000]
 
 Evidence for the findings in bench/README.md ("SMS benchmark"): for the statements the send
-and delivery paths run per message, the CPU time of the statement as the code builds it now
-(`insert(table).values(**row)`, `select(table).where(column == value)`), of the same statement
-built once and executed with parameters (SQLAlchemy caches its compiled form), and of the bare
-sqlite3 call; and the wall time of one commit under synchronous=FULL and NORMAL (the fsync).
-Everything runs on a Store in a temporary directory; nothing is kept.
+and delivery paths run per message, the CPU time of the statement built per call, as the code
+did before d02045d (`insert(table).values(**row)`, `select(table).where(column == value)`), of
+the same statement built once and executed with parameters (SQLAlchemy caches its compiled
+form), and of the bare sqlite3 call; then Ringback's own functions on those paths as they run
+now, one call each (the statement, its parameters and the row it returns); and the wall time of
+one commit under synchronous=FULL and NORMAL (the fsync). Everything runs on a Store in a
+temporary directory; nothing is kept.
 """
 
 from __future__ import annotations
@@ -19,13 +21,26 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from ringback.apis.sms import parts as part_state
+from ringback.apis.sms.parts import Part
+from ringback.core.billing import Billing
+from ringback.core.changes import Changes
+from ringback.core.clock import Clock
+from ringback.core.prices import PriceList
+from ringback.network import behaviours, handsets
+from ringback.scheduler import jobs as job_state
+from ringback.scheduler.runner import _savepoint
+from ringback.state import accounts as account_state
+from ringback.state import numbers as number_state
 from ringback.state.store import Store
 from ringback.state.tables import accounts, sms_messages, webhook_deliveries
+from ringback.webhooks import outbox
 
 
 def part_row() -> dict[str, Any]:
@@ -126,7 +141,7 @@ def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
             results.append((label, cpu_us(rounds, lambda i: run(conn, i))))
 
     within(
-        "sms_messages INSERT, insert(t).values(**row) (apis/sms/parts.py add)",
+        "sms_messages INSERT, insert(t).values(**row) (parts.py add before d02045d)",
         lambda conn, i: conn.execute(insert(sms_messages).values(**rows[i])),
     )
     within(
@@ -144,7 +159,7 @@ def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
             )
         )
     within(
-        "sms_messages SELECT by id, select(t).where(c == v) (parts.py get)",
+        "sms_messages SELECT by id, select(t).where(c == v) (parts.py get before)",
         lambda conn, i: conn.execute(
             select(sms_messages).where(sms_messages.c.message_id == ids[i])
         ).first(),
@@ -161,7 +176,7 @@ def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
         )
     )
     within(
-        "sms_messages UPDATE by id, update(t).where(c == v).values(...) (parts.py finish)",
+        "sms_messages UPDATE by id, update(t).where(c == v).values(...) (parts.py finish before)",
         lambda conn, i: conn.execute(
             update(sms_messages)
             .where(sms_messages.c.message_id == ids[i])
@@ -175,7 +190,7 @@ def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
         ),
     )
     within(
-        "webhook_deliveries INSERT, insert(t).values(...) (webhooks/outbox.py enqueue)",
+        "webhook_deliveries INSERT, insert(t).values(...) (outbox.py enqueue before)",
         lambda conn, i: conn.execute(insert(webhook_deliveries).values(**deliveries[i])),
     )
     within(
@@ -184,6 +199,97 @@ def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
             prebuilt_delivery, {c: deliveries[rounds + i][c] for c in delivery_columns}
         ),
     )
+    return results
+
+
+def function_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
+    """Ringback's functions on the send and delivery paths as they run now, one call each.
+    Needs statement_costs' account (abcd1234)."""
+    results = []
+    billing = Billing(PriceList.load(), Clock())
+    changes = Changes()
+    parts = [Part(**part_row()) for _ in range(rounds * 2)]
+    ids = [p.message_id for p in parts]
+    with store.begin() as conn:
+        behaviours.set_behaviour(conn, "447700900100", behaviours.DEFAULT, time.time())
+
+    def within(label: str, run: Callable[[Connection, int], object]) -> None:
+        with store.begin() as conn:
+            results.append((label, cpu_us(rounds, lambda i: run(conn, i))))
+
+    within("parts.add (send)", lambda conn, i: part_state.add(conn, parts[i]))
+    within("parts.get (delivery)", lambda conn, i: part_state.get(conn, ids[i]))
+    within(
+        "parts.finish (delivery)",
+        lambda conn, i: part_state.finish(conn, ids[i], "delivered", 0, 1.0),
+    )
+    within(
+        "parts.of_message, 2 ids (delivery, multi-part messages only)",
+        lambda conn, i: part_state.of_message(conn, [ids[i], ids[rounds + i]]),
+    )
+    within(
+        "behaviours.effective, a set profile (send and delivery)",
+        lambda conn, i: behaviours.effective(conn, "447700900100"),
+    )
+    within(
+        "numbers.get_number, not rented (delivery)",
+        lambda conn, i: number_state.get_number(conn, "447700900100"),
+    )
+    within(
+        "handsets.record (delivery)",
+        lambda conn, i: handsets.record(
+            conn,
+            changes,
+            msisdn="447700900100",
+            direction="received",
+            channel="sms",
+            peer="Ringback",
+            text=parts[i].body,
+            now=1.0,
+            api_key="abcd1234",
+            reference=ids[i],
+        ),
+    )
+    within(
+        "accounts.get_account (delivery, per receipt)",
+        lambda conn, i: account_state.get_account(conn, "abcd1234"),
+    )
+    within(
+        "outbox.enqueue (delivery, per receipt)",
+        lambda conn, i: outbox.enqueue(
+            conn,
+            1.0,
+            api_key="abcd1234",
+            kind="sms-dlr",
+            url="http://127.0.0.1:9/webhooks/delivery-receipt",
+            payload={"msisdn": "447700900100", "messageId": ids[i], "status": "delivered"},
+            reference=ids[i],
+            retry_window=3 * 86400.0,
+        ),
+    )
+    within(
+        "billing.charge, UPDATE .. RETURNING + ledger INSERT (send)",
+        lambda conn, i: billing.charge(conn, "abcd1234", "sms", Decimal("0.0459"), ids[i]),
+    )
+    job_ids: list[int] = []
+    within(
+        "jobs.add_job (send)",
+        lambda conn, i: job_ids.append(
+            job_state.add_job(conn, "sms.deliver", 1.0, {"message_id": ids[i]}, "abcd1234", 1.0)
+        ),
+    )
+    within("jobs.finish_job (delivery)", lambda conn, i: job_state.finish_job(conn, job_ids[i]))
+
+    def savepoint(conn: Connection, i: int) -> None:
+        with _savepoint(conn):
+            pass
+
+    def nested(conn: Connection, i: int) -> None:
+        with conn.begin_nested():
+            pass
+
+    within("a sync job's savepoint, SAVEPOINT + RELEASE (delivery)", savepoint)
+    within("the same with begin_nested() (before cf19da1)", nested)
     return results
 
 
@@ -224,6 +330,9 @@ def main() -> int:
         store.migrate()
         print("CPU per statement (time.process_time), inside one transaction:")
         for label, us in statement_costs(store, args.rounds):
+            print(f"  {us:8.1f} µs  {label}")
+        print("CPU per call of Ringback's functions on the SMS paths, as they run now:")
+        for label, us in function_costs(store, args.rounds):
             print(f"  {us:8.1f} µs  {label}")
         store.close()
         print("wall time per commit (fsync under FULL), 1 row each:")

@@ -44,16 +44,21 @@ class Part:
         return self.status != SUBMITTED
 
 
+# the columns in Part's field order, so a row is a Part's arguments as they come (by name
+# through row._mapping cost ~10 µs a part, positionally ~3 µs)
+_COLUMNS = [sms_messages.c[name] for name in Part.__dataclass_fields__]
+
+
 def _part(row: Any) -> Part:
-    return Part(**row._mapping)
+    return Part(*row)
 
 
 # built once: each runs per SMS part, on the send or the delivery path, where building the
 # statement cost several times more than running it (bench/sms_statements.py)
 _ADD = insert(sms_messages)
-_GET = select(sms_messages).where(sms_messages.c.message_id == bindparam("message_id"))
+_GET = select(*_COLUMNS).where(sms_messages.c.message_id == bindparam("message_id"))
 _OF_MESSAGE = (
-    select(sms_messages)
+    select(*_COLUMNS)
     .where(sms_messages.c.message_id.in_(bindparam("message_ids", expanding=True)))
     .order_by(sms_messages.c.part)
 )
