@@ -33,7 +33,7 @@ class Settings:
     webhook_concurrency: int = 16
     webhook_connect_timeout: float = 3.0
     webhook_response_timeout: float = 15.0
-    webhook_pipeline: int = 32  # requests in flight to one receiver; 1 = one at a time
+    webhook_pipeline: int = 64  # requests in flight to one receiver; 1 = one at a time
 
     @property
     def database_path(self) -> str:

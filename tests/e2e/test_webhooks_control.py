@@ -202,7 +202,7 @@ def test_settings_change_the_timeouts(server: RingbackProcess) -> None:
         "concurrency": 16,
         "connect_timeout": 3.0,
         "response_timeout": 15.0,
-        "pipeline": 32,
+        "pipeline": 64,
     }
     for bad in [
         {"response_timeout": 0},

@@ -154,7 +154,7 @@ WEBHOOK_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         f"{WEBHOOK}/settings",
         "changeWebhookSettings",
         "Change them until the next start (defaults: 16 receivers at once, connect 3 s, "
-        "response 15 s, up to 32 requests pipelined to one receiver; 1 = one at a time)",
+        "response 15 s, up to 64 requests pipelined to one receiver; 1 = one at a time)",
         {
             "type": "object",
             "properties": {

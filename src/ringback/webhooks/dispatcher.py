@@ -42,7 +42,7 @@ FLUSH_SECONDS = 0.05
 STOP_GRACE_SECONDS = 5.0
 # requests in flight at once to one destination, sent in order on one kept-alive connection
 # (HTTP/1.1 pipelining); 1 sends one at a time
-PIPELINE = 32
+PIPELINE = 64
 WINDOW_BYTES = 256 * 1024
 
 
