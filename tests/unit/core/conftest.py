@@ -67,6 +67,18 @@ class AuthWorld:
     clock: Clock
     ids: Ids = field(default_factory=lambda: Ids(7))
 
+    @staticmethod
+    def accepted(outcome: Principal | AuthRefused, api_key: str, credential: Credential) -> None:
+        assert isinstance(outcome, Principal), getattr(outcome, "reason", outcome)
+        assert (outcome.api_key, outcome.credential) == (api_key, credential)
+
+    @staticmethod
+    def refused(outcome: Principal | AuthRefused, reason: str) -> AuthRefused:
+        assert isinstance(outcome, AuthRefused), outcome
+        assert outcome.reason == reason
+        assert outcome.status == 401
+        return outcome
+
     def account(self, **fields: Any) -> tuple[Account, str]:
         with self.store.begin() as conn:
             return create_account(conn, self.ids, self.clock, **fields)

@@ -12,7 +12,6 @@ import pytest
 
 from ringback.core.auth import (
     AuthMode,
-    AuthRefused,
     Credential,
     Principal,
 )
@@ -30,30 +29,18 @@ KEY_OR_PARAMS = (Credential.BASIC, Credential.PARAMS)
 JWT_ONLY = (Credential.JWT,)
 
 
-def accepted(outcome: Principal | AuthRefused, api_key: str, credential: Credential) -> None:
-    assert isinstance(outcome, Principal), getattr(outcome, "reason", outcome)
-    assert (outcome.api_key, outcome.credential) == (api_key, credential)
-
-
-def refused(outcome: Principal | AuthRefused, reason: str) -> AuthRefused:
-    assert isinstance(outcome, AuthRefused), outcome
-    assert outcome.reason == reason
-    assert outcome.status == 401
-    return outcome
-
-
 # --- Basic -------------------------------------------------------------------------------
 
 
 def test_basic(world: AuthWorld) -> None:
     account, secret = world.account()
-    accepted(
+    world.accepted(
         world.authenticate(KEY_OR_PARAMS, authorization=basic(account.api_key, secret)),
         account.api_key,
         Credential.BASIC,
     )
     token = basic(account.api_key, secret).split()[1]
-    accepted(
+    world.accepted(
         world.authenticate(KEY_OR_PARAMS, authorization=f"bAsIc   {token}  "),
         account.api_key,
         Credential.BASIC,
@@ -62,12 +49,12 @@ def test_basic(world: AuthWorld) -> None:
 
 def test_basic_wrong_secret_and_unknown_key(world: AuthWorld) -> None:
     account, _ = world.account()
-    wrong = refused(
+    wrong = world.refused(
         world.authenticate(KEY_OR_PARAMS, authorization=basic(account.api_key, "Wrong1Secret")),
         "wrong api_secret",
     )
     assert wrong.claimed_api_key == account.api_key
-    unknown = refused(
+    unknown = world.refused(
         world.authenticate(KEY_OR_PARAMS, authorization=basic("nobody00", "Wrong1Secret")),
         "unknown api_key",
     )
@@ -90,7 +77,7 @@ def test_basic_wrong_secret_and_unknown_key(world: AuthWorld) -> None:
 )
 def test_malformed_basic(world: AuthWorld, authorization: str) -> None:
     world.account()
-    refused(
+    world.refused(
         world.authenticate(KEY_OR_PARAMS, authorization=authorization),
         "malformed Basic credentials",
     )
@@ -102,22 +89,22 @@ def test_every_current_secret_works(world: AuthWorld) -> None:
         account_state.add_secret(conn, "second", account.api_key, "Second2Secret", 0.0)
     for secret in (first, "Second2Secret"):
         auth = basic(account.api_key, secret)
-        accepted(
+        world.accepted(
             world.authenticate(KEY_OR_PARAMS, authorization=auth), account.api_key, Credential.BASIC
         )
 
 
 def test_basic_on_a_jwt_only_endpoint(world: AuthWorld) -> None:
     account, secret = world.account()
-    refused(
+    world.refused(
         world.authenticate(JWT_ONLY, authorization=basic(account.api_key, secret)),
         "Basic authentication is not accepted by this API",
     )
 
 
 def test_no_credentials_and_unknown_schemes(world: AuthWorld) -> None:
-    refused(world.authenticate(KEY_OR_PARAMS), "no credentials supplied")
-    refused(
+    world.refused(world.authenticate(KEY_OR_PARAMS), "no credentials supplied")
+    world.refused(
         world.authenticate(KEY_OR_PARAMS, authorization="Digest abc"), "no credentials supplied"
     )
 
@@ -130,23 +117,23 @@ def test_params_in_query_in_form_and_in_json(world: AuthWorld) -> None:
     key = account.api_key
     both = {"api_key": key, "api_secret": secret}
     for where in ({"query": both}, {"form": both}, {"json_body": both}):
-        accepted(world.authenticate(KEY_OR_PARAMS, **where), key, Credential.PARAMS)  # type: ignore[arg-type]
+        world.accepted(world.authenticate(KEY_OR_PARAMS, **where), key, Credential.PARAMS)  # type: ignore[arg-type]
     split = world.authenticate(KEY_OR_PARAMS, query={"api_key": key}, form={"api_secret": secret})
-    accepted(split, key, Credential.PARAMS)
+    world.accepted(split, key, Credential.PARAMS)
 
 
 def test_params_refusals(world: AuthWorld) -> None:
     account, secret = world.account()
     key = account.api_key
-    missing = refused(
+    missing = world.refused(
         world.authenticate(KEY_OR_PARAMS, query={"api_key": key}), "api_secret missing"
     )
     assert missing.claimed_api_key == key
-    refused(
+    world.refused(
         world.authenticate(KEY_OR_PARAMS, query={"api_key": key, "api_secret": secret + "x"}),
         "wrong api_secret",
     )
-    refused(
+    world.refused(
         world.authenticate(KEY_OR_PARAMS, query={"api_key": "", "api_secret": secret}),
         "unknown api_key",
     )
@@ -166,9 +153,9 @@ def test_json_credentials_that_are_not_text(
     """Refused as credentials (401, logged), not a 400 that skips the auth log."""
     account, secret = world.account()
     as_secret = {"api_key": account.api_key, "api_secret": hostile}
-    refused(world.authenticate(KEY_OR_PARAMS, json_body=as_secret), bad_secret)
+    world.refused(world.authenticate(KEY_OR_PARAMS, json_body=as_secret), bad_secret)
     as_key = {"api_key": hostile, "api_secret": secret}
-    refused(world.authenticate(KEY_OR_PARAMS, json_body=as_key), bad_key)
+    world.refused(world.authenticate(KEY_OR_PARAMS, json_body=as_key), bad_key)
     assert len(world.auth_log()) == 2
 
 
@@ -186,7 +173,7 @@ def test_a_stale_header_does_not_break_params(world: AuthWorld, stale: str) -> N
     params = {"api_key": account.api_key, "api_secret": secret}
     for accepted_kinds in (KEY_OR_PARAMS, (Credential.PARAMS,), (*KEY_OR_PARAMS, Credential.JWT)):
         outcome = world.authenticate(accepted_kinds, authorization=stale, form=params)
-        accepted(outcome, account.api_key, Credential.PARAMS)
+        world.accepted(outcome, account.api_key, Credential.PARAMS)
 
 
 # --- strict and soft ----------------------------------------------------------------------------
@@ -194,13 +181,13 @@ def test_a_stale_header_does_not_break_params(world: AuthWorld, stale: str) -> N
 
 def test_strict_refuses_and_logs(world: AuthWorld) -> None:
     account, secret = world.account()
-    accepted(
+    world.accepted(
         world.authenticate(KEY_OR_PARAMS, authorization=basic(account.api_key, secret)),
         account.api_key,
         Credential.BASIC,
     )
     assert world.auth_log() == []  # a success is not logged
-    refused(
+    world.refused(
         world.authenticate(KEY_OR_PARAMS, authorization=basic(account.api_key, "Nope1Nope")),
         "wrong api_secret",
     )
@@ -246,5 +233,5 @@ def test_soft_without_a_default_account_still_refuses(world: AuthWorld) -> None:
     outcome = world.authenticate(
         KEY_OR_PARAMS, authorization=basic("nobody00", "x"), mode=AuthMode.SOFT
     )
-    refused(outcome, "unknown api_key")
+    world.refused(outcome, "unknown api_key")
     assert [r["mode"] for r in world.auth_log()] == ["soft"]

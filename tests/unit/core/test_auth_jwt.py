@@ -29,18 +29,6 @@ JWT_OR_BASIC = (Credential.JWT, Credential.BASIC)
 JWT_ONLY = (Credential.JWT,)
 
 
-def accepted(outcome: Principal | AuthRefused, api_key: str, credential: Credential) -> None:
-    assert isinstance(outcome, Principal), getattr(outcome, "reason", outcome)
-    assert (outcome.api_key, outcome.credential) == (api_key, credential)
-
-
-def refused(outcome: Principal | AuthRefused, reason: str) -> AuthRefused:
-    assert isinstance(outcome, AuthRefused), outcome
-    assert outcome.reason == reason
-    assert outcome.status == 401
-    return outcome
-
-
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -68,7 +56,7 @@ def test_sdk_jwt(world: AuthWorld, app: tuple[str, str], app_keys: KeyPair) -> N
     api_key, app_id = app
     token = JwtClient(app_id, app_keys.private_pem).generate_application_jwt()
     outcome = world.authenticate(JWT_OR_BASIC, authorization=bearer(token))
-    accepted(outcome, api_key, Credential.JWT)
+    world.accepted(outcome, api_key, Credential.JWT)
     assert isinstance(outcome, Principal)
     assert outcome.application_id == app_id
 
@@ -105,7 +93,7 @@ def test_jwt_times(
     for name, value in times.items():
         numeric = isinstance(value, int) and not isinstance(value, bool)
         claims[name] = now + value if numeric else value
-    outcome = refused(
+    outcome = world.refused(
         world.authenticate(JWT_OR_BASIC, authorization=bearer(rs256(app_keys, claims))), reason
     )
     assert outcome.claimed_api_key == api_key
@@ -127,7 +115,7 @@ def test_jwt_times_at_the_limits(
     now = int(world.clock.now())
     claims = {"application_id": app_id, **{k: now + v for k, v in times.items()}}
     outcome = world.authenticate(JWT_ONLY, authorization=bearer(rs256(app_keys, claims)))
-    accepted(outcome, api_key, Credential.JWT)
+    world.accepted(outcome, api_key, Credential.JWT)
 
 
 def test_jwt_expires_on_ringbacks_clock(
@@ -135,9 +123,9 @@ def test_jwt_expires_on_ringbacks_clock(
 ) -> None:
     api_key, app_id = app
     token = bearer(JwtClient(app_id, app_keys.private_pem).generate_application_jwt())
-    accepted(world.authenticate(JWT_ONLY, authorization=token), api_key, Credential.JWT)
+    world.accepted(world.authenticate(JWT_ONLY, authorization=token), api_key, Credential.JWT)
     world.clock.advance(900 + JWT_LEEWAY_SECONDS + 1)
-    refused(world.authenticate(JWT_ONLY, authorization=token), "JWT has expired")
+    world.refused(world.authenticate(JWT_ONLY, authorization=token), "JWT has expired")
 
 
 def test_jwt_claims_and_keys(
@@ -156,11 +144,11 @@ def test_jwt_claims_and_keys(
         (rs256(other_keys, good), "JWT signature does not verify"),
     ]
     for token, reason in cases:
-        refused(world.authenticate(JWT_ONLY, authorization=bearer(token)), reason)
+        world.refused(world.authenticate(JWT_ONLY, authorization=bearer(token)), reason)
     # a valid token with a longer exp swapped into its payload keeps the old signature
     head, _, signature = rs256(app_keys, good).split(".")
     swapped = f"{head}.{b64url(json.dumps({**good, 'exp': now + 3600}).encode())}.{signature}"
-    tampered = refused(
+    tampered = world.refused(
         world.authenticate(JWT_ONLY, authorization=bearer(swapped)), "JWT signature does not verify"
     )
     assert tampered.claimed_api_key == api_key
@@ -171,7 +159,7 @@ def test_algorithm_tricks(world: AuthWorld, app: tuple[str, str], app_keys: KeyP
     now = int(world.clock.now())
     claims = {"application_id": app_id, "iat": now, "exp": now + 900}
     unsigned = hand_made({"alg": "none", "typ": "JWT"}, claims)
-    refused(
+    world.refused(
         world.authenticate(JWT_ONLY, authorization=bearer(unsigned)),
         "JWT algorithm 'none' is not accepted",
     )
@@ -181,7 +169,7 @@ def test_algorithm_tricks(world: AuthWorld, app: tuple[str, str], app_keys: KeyP
         claims,
         lambda data: hmac.new(secret, data, hashlib.sha256).digest(),
     )
-    refused(
+    world.refused(
         world.authenticate(JWT_ONLY, authorization=bearer(hs256)),
         "JWT algorithm 'HS256' is not accepted",
     )
@@ -191,7 +179,7 @@ def test_algorithm_tricks(world: AuthWorld, app: tuple[str, str], app_keys: KeyP
         claims,
         lambda data: hmac.new(secret, data, hashlib.sha256).digest(),
     )
-    refused(
+    world.refused(
         world.authenticate(JWT_ONLY, authorization=bearer(forged)), "JWT signature does not verify"
     )
 
@@ -219,7 +207,7 @@ def test_a_valid_jwt_where_jwt_is_not_accepted(
 ) -> None:
     _, app_id = app
     token = JwtClient(app_id, app_keys.private_pem).generate_application_jwt()
-    refused(
+    world.refused(
         world.authenticate(KEY_OR_PARAMS, authorization=bearer(token)),
         "Bearer authentication is not accepted by this API",
     )
