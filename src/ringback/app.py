@@ -74,9 +74,9 @@ def build_services(settings: Settings) -> Services:
 
 def bootstrap_default_account(services: Services) -> tuple[Account, str]:
     settings = services.settings
-    with services.store.begin() as conn:
+    with services.store.begin() as tx:
         return ensure_default_account(
-            conn,
+            tx,
             services.ids,
             services.clock,
             settings.data_dir / "credentials.json",

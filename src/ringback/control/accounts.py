@@ -48,8 +48,8 @@ def _amount(value: Any, name: str) -> Decimal:
 
 
 async def list_accounts(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    with services.store.begin() as conn:
-        return {"accounts": [account_view(a) for a in account_state.list_accounts(conn)]}
+    with services.store.begin() as tx:
+        return {"accounts": [account_view(a) for a in account_state.list_accounts(tx)]}
 
 
 async def create(request: Request, services: Services, body: dict[str, Any]) -> Response:
@@ -58,9 +58,9 @@ async def create(request: Request, services: Services, body: dict[str, Any]) -> 
         if "balance" in body
         else Decimal(services.settings.default_balance)
     )
-    with services.store.begin() as conn:
+    with services.store.begin() as tx:
         account, secret = create_account(
-            conn,
+            tx,
             services.ids,
             services.clock,
             api_key=field(body, "api_key", str),
@@ -72,8 +72,8 @@ async def create(request: Request, services: Services, body: dict[str, Any]) -> 
 
 
 def _get(services: Services, api_key: str) -> Account:
-    with services.store.begin() as conn:
-        account = account_state.get_account(conn, api_key)
+    with services.store.begin() as tx:
+        account = account_state.get_account(tx, api_key)
     if account is None:
         raise NotFound(f"account {api_key} not found")
     return account
@@ -110,8 +110,8 @@ async def change(request: Request, services: Services, body: dict[str, Any]) -> 
         raise InvalidParameters("signature_secret cannot be empty")
     if None in values.values():
         raise InvalidParameters("null is not a valid value")
-    with services.store.begin() as conn:
-        account = account_state.update_account(conn, api_key, **values)
+    with services.store.begin() as tx:
+        account = account_state.update_account(tx, api_key, **values)
     assert account is not None
     return account_view(account)
 

@@ -11,7 +11,6 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -35,6 +34,7 @@ from ringback.core.services import Services
 from ringback.network import behaviours, handsets, inbound, numbering
 from ringback.network.sms_encoding import MAX_TEXT_CHARACTERS, segment_text
 from ringback.state import numbers as number_state
+from ringback.state.store import Tx
 
 T = TypeVar("T")
 SEND_FIELDS = {"to", "text", "channel"}
@@ -44,13 +44,13 @@ def _msisdn(request: Request) -> str:
     return phone_number(request.path_params["msisdn"], "msisdn")
 
 
-async def _poll(services: Services, msisdn: str, wait: float, read: Callable[[Connection], T]) -> T:
+async def _poll(services: Services, msisdn: str, wait: float, read: Callable[[Tx], T]) -> T:
     """`read` now; if it finds nothing, again whenever the handset changes, until `wait` ends."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
-        with services.store.begin() as conn:
-            found = read(conn)
+        with services.store.begin() as tx:
+            found = read(tx)
         remaining = deadline - loop.time()
         if found or remaining <= 0:
             return found
@@ -81,7 +81,7 @@ async def read_messages(request: Request, services: Services, body: dict[str, An
         services,
         msisdn,
         wait_of(request),
-        lambda conn: handsets.messages(conn, msisdn, **filters),
+        lambda tx: handsets.messages(tx, msisdn, **filters),
     )
     return {"msisdn": msisdn, "messages": [message_view(m) for m in found]}
 
@@ -122,17 +122,17 @@ async def send_message(request: Request, services: Services, body: dict[str, Any
     msisdn = _msisdn(request)
     to, text = _send_body(body)
     segments = segment_text(text)
-    with services.store.begin() as conn:
-        own = number_state.get_number(conn, msisdn)
+    with services.store.begin() as tx:
+        own = number_state.get_number(tx, msisdn)
         if own is not None:
             raise Conflict(
                 f"{msisdn} is a Vonage number rented by account {own.api_key}: "
                 "send from it with the SMS API"
             )
         now = services.clock.now()
-        delivered = inbound.deliver_inbound(conn, services, sender=msisdn, to=to, text=text)
+        delivered = inbound.deliver_inbound(tx, services, sender=msisdn, to=to, text=text)
         sent = handsets.record(
-            conn,
+            tx,
             services.changes,
             msisdn=msisdn,
             direction="sent",
@@ -148,7 +148,7 @@ async def send_message(request: Request, services: Services, body: dict[str, Any
         received: int | None
         if delivered is None:  # handset to handset, straight into the other inbox
             received = handsets.record(
-                conn,
+                tx,
                 services.changes,
                 msisdn=to,
                 direction="received",
@@ -161,8 +161,8 @@ async def send_message(request: Request, services: Services, body: dict[str, Any
             )
         else:
             received = delivered.handset_message_id
-        sent_message = handsets.message(conn, sent)
-        received_message = handsets.message(conn, received) if received is not None else None
+        sent_message = handsets.message(tx, sent)
+        received_message = handsets.message(tx, received) if received is not None else None
     assert sent_message is not None
     services.webhooks.wake()
     delivered_to = "handset"
@@ -181,8 +181,8 @@ async def send_message(request: Request, services: Services, body: dict[str, Any
     return VonageJSON(answer, status_code=201)
 
 
-def _behaviour_view(conn: Connection, msisdn: str) -> dict[str, Any]:
-    found = behaviours.effective(conn, msisdn)
+def _behaviour_view(tx: Tx, msisdn: str) -> dict[str, Any]:
+    found = behaviours.effective(tx, msisdn)
     return {
         "msisdn": msisdn,
         "source": found.source,
@@ -194,8 +194,8 @@ def _behaviour_view(conn: Connection, msisdn: str) -> dict[str, Any]:
 
 async def read_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
     msisdn = _msisdn(request)
-    with services.store.begin() as conn:
-        return _behaviour_view(conn, msisdn)
+    with services.store.begin() as tx:
+        return _behaviour_view(tx, msisdn)
 
 
 async def set_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
@@ -210,16 +210,16 @@ async def set_behaviour(request: Request, services: Services, body: dict[str, An
             raise invalid("profile", f"must be one of {names}")
         base = found
     behaviour = behaviours.validate(fields, base)
-    with services.store.begin() as conn:
-        behaviours.set_behaviour(conn, msisdn, behaviour, services.clock.now())
-        return _behaviour_view(conn, msisdn)
+    with services.store.begin() as tx:
+        behaviours.set_behaviour(tx, msisdn, behaviour, services.clock.now())
+        return _behaviour_view(tx, msisdn)
 
 
 async def reset_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
     msisdn = _msisdn(request)
-    with services.store.begin() as conn:
-        behaviours.clear_behaviour(conn, msisdn)
-        return _behaviour_view(conn, msisdn)
+    with services.store.begin() as tx:
+        behaviours.clear_behaviour(tx, msisdn)
+        return _behaviour_view(tx, msisdn)
 
 
 async def latest_code(request: Request, services: Services, body: dict[str, Any]) -> Any:
@@ -232,7 +232,7 @@ async def latest_code(request: Request, services: Services, body: dict[str, Any]
         services,
         msisdn,
         wait_of(request),
-        lambda conn: handsets.latest_code(conn, msisdn, after_id=after_id, since=since_at),
+        lambda tx: handsets.latest_code(tx, msisdn, after_id=after_id, since=since_at),
     )
     if found is None:
         raise NotFound(f"{msisdn} has received no one-time code")

@@ -92,8 +92,8 @@ async def list_webhooks(request: Request, services: Services, body: dict[str, An
         raise InvalidParameters(f"wait must be between 0 and {MAX_WAIT_SECONDS:g} seconds")
     deadline = time.monotonic() + wait
     while True:
-        with services.store.begin() as conn:
-            found = history.list_deliveries(conn, where)
+        with services.store.begin() as tx:
+            found = history.list_deliveries(tx, where)
         remaining = deadline - time.monotonic()
         if found or remaining <= 0:
             return {"deliveries": found}
@@ -109,8 +109,8 @@ def _delivery_id(request: Request) -> int:
 
 async def read_webhook(request: Request, services: Services, body: dict[str, Any]) -> Any:
     delivery_id = _delivery_id(request)
-    with services.store.begin() as conn:
-        found = history.get_delivery(conn, delivery_id)
+    with services.store.begin() as tx:
+        found = history.get_delivery(tx, delivery_id)
     if found is None:
         raise NotFound(f"webhook delivery {delivery_id} not found")
     return found
@@ -118,13 +118,13 @@ async def read_webhook(request: Request, services: Services, body: dict[str, Any
 
 async def replay(request: Request, services: Services, body: dict[str, Any]) -> Any:
     delivery_id = _delivery_id(request)
-    with services.store.begin() as conn:
-        if outbox.replay(conn, delivery_id, services.clock.now()) is None:
+    with services.store.begin() as tx:
+        if outbox.replay(tx, delivery_id, services.clock.now()) is None:
             raise NotFound(f"webhook delivery {delivery_id} not found")
     services.webhooks.wake()
     await services.webhooks.run_due()
-    with services.store.begin() as conn:
-        return history.get_delivery(conn, delivery_id)
+    with services.store.begin() as tx:
+        return history.get_delivery(tx, delivery_id)
 
 
 def _callback_url(value: Any) -> str:
@@ -162,8 +162,8 @@ async def send_test(request: Request, services: Services, body: dict[str, Any]) 
     if not 0 <= window <= outbox.RECEIPT_RETRY_WINDOW:
         raise InvalidParameters("retry_window must be between 0 and 259200 seconds")
     now = services.clock.now()
-    with services.store.begin() as conn:
-        account = account_state.get_account(conn, api_key) if api_key else None
+    with services.store.begin() as tx:
+        account = account_state.get_account(tx, api_key) if api_key else None
         if api_key and account is None:
             raise NotFound(f"account {api_key} not found")
         default = "sms-signature" if account is not None and account.signs_webhooks else "none"
@@ -176,7 +176,7 @@ async def send_test(request: Request, services: Services, body: dict[str, Any]) 
             if api_key:
                 payload["api-key"] = api_key
         delivery_id = outbox.enqueue(
-            conn,
+            tx,
             now,
             api_key=api_key,
             kind="test",
@@ -190,8 +190,8 @@ async def send_test(request: Request, services: Services, body: dict[str, Any]) 
         )
     services.webhooks.wake()
     await services.webhooks.run_due()
-    with services.store.begin() as conn:
-        return VonageJSON(history.get_delivery(conn, delivery_id), status_code=201)
+    with services.store.begin() as tx:
+        return VonageJSON(history.get_delivery(tx, delivery_id), status_code=201)
 
 
 def settings_view(services: Services) -> dict[str, Any]:

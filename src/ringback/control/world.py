@@ -36,9 +36,9 @@ def save_clock(services: Services) -> None:
 
 def restore_default_account(services: Services) -> None:
     settings = services.settings
-    with services.store.begin() as conn:
+    with services.store.begin() as tx:
         ensure_default_account(
-            conn,
+            tx,
             services.ids,
             services.clock,
             settings.data_dir / "credentials.json",
@@ -51,13 +51,13 @@ def restore_default_account(services: Services) -> None:
 async def reset(request: Request, services: Services, body: dict[str, Any]) -> Any:
     api_key = request.query_params.get("api_key") or field(body, "api_key", str)
     if api_key:
-        with services.store.begin() as conn:
-            if account_state.get_account(conn, api_key) is None:
+        with services.store.begin() as tx:
+            if account_state.get_account(tx, api_key) is None:
                 raise NotFound(f"account {api_key} not found")
         services.store.reset(api_key)
-        with services.store.begin() as conn:
+        with services.store.begin() as tx:
             account_state.update_account(
-                conn,
+                tx,
                 api_key,
                 balance_units=to_units(Decimal(services.settings.default_balance)),
                 mo_callback_url="",
@@ -149,8 +149,8 @@ async def read_auth_log(request: Request, services: Services, body: dict[str, An
     api_key = request.query_params.get("api_key")
     if api_key:
         query = query.where(auth_log.c.api_key == api_key)
-    with services.store.begin() as conn:
-        rows = conn.execute(query).all()
+    with services.store.begin() as tx:
+        rows = tx.conn.execute(query).all()
     return {"mode": services.auth.mode.value, "entries": [dict(r._mapping) for r in rows]}
 
 
@@ -174,8 +174,8 @@ async def change_rate_limits(request: Request, services: Services, body: dict[st
 
 
 async def list_jobs(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    with services.store.begin() as conn:
-        jobs = job_state.list_jobs(conn, request.query_params.get("api_key"))
+    with services.store.begin() as tx:
+        jobs = job_state.list_jobs(tx, request.query_params.get("api_key"))
     return {"jobs": [dataclasses.asdict(j) for j in jobs]}
 
 

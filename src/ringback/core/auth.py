@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 import jwt
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import insert, select
 
 from ringback.core.clock import Clock
 from ringback.core.errors import InvalidParameters, Unauthorized
@@ -26,6 +26,7 @@ from ringback.core.request_params import RequestParams
 from ringback.core.signatures import signature_matches
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account
+from ringback.state.store import Tx
 from ringback.state.tables import applications, auth_log
 
 SIGNATURE_WINDOW_SECONDS = 300
@@ -82,24 +83,24 @@ class Authenticator:
         self.clock = clock
         self.mode = mode
 
-    def authenticate(self, conn: Connection, req: AuthRequest) -> Principal | AuthRefused:
+    def authenticate(self, tx: Tx, req: AuthRequest) -> Principal | AuthRefused:
         """The principal, or (strict mode) the refusal to answer with. Refusals are logged."""
         try:
-            return self._authenticate(conn, req)
+            return self._authenticate(tx, req)
         except AuthRefused as refusal:
-            self._log(conn, req, refusal)
+            self._log(tx, req, refusal)
             if self.mode is AuthMode.STRICT:
                 return refusal
             account = None
             if refusal.claimed_api_key:
-                account = account_state.get_account(conn, refusal.claimed_api_key)
-            account = account or account_state.default_account(conn)
+                account = account_state.get_account(tx, refusal.claimed_api_key)
+            account = account or account_state.default_account(tx)
             if account is None:
                 return refusal
             return Principal(account=account, credential=Credential.PARAMS)
 
-    def _log(self, conn: Connection, req: AuthRequest, refusal: AuthRefused) -> None:
-        conn.execute(
+    def _log(self, tx: Tx, req: AuthRequest, refusal: AuthRefused) -> None:
+        tx.conn.execute(
             insert(auth_log).values(
                 at=self.clock.now(),
                 api=req.api,
@@ -111,33 +112,33 @@ class Authenticator:
             )
         )
 
-    def _authenticate(self, conn: Connection, req: AuthRequest) -> Principal:
+    def _authenticate(self, tx: Tx, req: AuthRequest) -> Principal:
         params = req.params
         header = req.authorization or ""
         scheme, _, token = header.partition(" ")
         scheme = scheme.lower()
         accepted = req.accepted
         if Credential.SIGNATURE in accepted and params.get("sig") is not None:
-            return self._signature(conn, req)
+            return self._signature(tx, req)
         if Credential.PARAMS in accepted and params.get("api_key") is not None:
-            return self._params(conn, params)
+            return self._params(tx, params)
         if Credential.BASIC in accepted and scheme == "basic":
-            return self._basic(conn, token.strip())
+            return self._basic(tx, token.strip())
         if Credential.JWT in accepted and scheme == "bearer":
-            return self._jwt(conn, token.strip())
+            return self._jwt(tx, token.strip())
         if scheme == "basic" or scheme == "bearer":
             raise AuthRefused(f"{scheme.title()} authentication is not accepted by this API")
         raise AuthRefused("no credentials supplied")
 
-    def _account_with_secret(self, conn: Connection, api_key: str, secret: str) -> Account:
-        account, matches = account_state.account_if_secret_matches(conn, api_key, secret)
+    def _account_with_secret(self, tx: Tx, api_key: str, secret: str) -> Account:
+        account, matches = account_state.account_if_secret_matches(tx, api_key, secret)
         if account is None:
             raise AuthRefused("unknown api_key", None)
         if not matches:
             raise AuthRefused("wrong api_secret", api_key)
         return account
 
-    def _basic(self, conn: Connection, token: str) -> Principal:
+    def _basic(self, tx: Tx, token: str) -> Principal:
         try:
             decoded = base64.b64decode(token, validate=True).decode("utf-8")
         except ValueError as exc:  # binascii.Error, UnicodeDecodeError, non-ASCII header text
@@ -145,19 +146,19 @@ class Authenticator:
         api_key, sep, secret = decoded.partition(":")
         if not sep or not api_key:
             raise AuthRefused("malformed Basic credentials")
-        return Principal(self._account_with_secret(conn, api_key, secret), Credential.BASIC)
+        return Principal(self._account_with_secret(tx, api_key, secret), Credential.BASIC)
 
-    def _params(self, conn: Connection, params: RequestParams) -> Principal:
+    def _params(self, tx: Tx, params: RequestParams) -> Principal:
         api_key = _text(params, "api_key") or ""
         secret = _text(params, "api_secret")
         if secret is None:
             raise AuthRefused("api_secret missing", api_key or None)
-        return Principal(self._account_with_secret(conn, api_key, secret), Credential.PARAMS)
+        return Principal(self._account_with_secret(tx, api_key, secret), Credential.PARAMS)
 
-    def _signature(self, conn: Connection, req: AuthRequest) -> Principal:
+    def _signature(self, tx: Tx, req: AuthRequest) -> Principal:
         params = req.params
         api_key = _text(params, "api_key") or ""
-        account = account_state.get_account(conn, api_key)
+        account = account_state.get_account(tx, api_key)
         if account is None:
             raise AuthRefused("unknown api_key")
         if params.get("api_secret") is not None:
@@ -181,7 +182,7 @@ class Authenticator:
             raise AuthRefused("signature does not match", api_key)
         return Principal(account, Credential.SIGNATURE)
 
-    def _jwt(self, conn: Connection, token: str) -> Principal:
+    def _jwt(self, tx: Tx, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
             claims = jwt.decode(token, options={"verify_signature": False})
@@ -192,7 +193,7 @@ class Authenticator:
         app_id = claims.get("application_id")
         if not isinstance(app_id, str):
             raise AuthRefused("JWT has no application_id")
-        row = conn.execute(
+        row = tx.conn.execute(
             select(applications.c.api_key, applications.c.public_key).where(
                 applications.c.id == app_id
             )
@@ -214,7 +215,7 @@ class Authenticator:
         except jwt.PyJWTError as exc:
             raise AuthRefused("JWT signature does not verify", row.api_key) from exc
         self._check_times(verified, row.api_key)
-        account = account_state.get_account(conn, row.api_key)
+        account = account_state.get_account(tx, row.api_key)
         if account is None:
             raise AuthRefused("JWT application has no account")
         return Principal(account, Credential.JWT, application_id=app_id)

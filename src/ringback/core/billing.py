@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from ringback.core.clock import Clock
 from ringback.core.errors import InsufficientCredit, NotFound
 from ringback.core.money import to_units
 from ringback.core.prices import PriceList
+from ringback.state.store import Tx
 from ringback.state.tables import accounts, charges
 
 # built once: every chargeable request runs these
@@ -37,39 +38,35 @@ class Billing:
         self.prices = prices
         self.clock = clock
 
-    def charge(
-        self, conn: Connection, api_key: str, product: str, amount: Decimal, reference: str
-    ) -> int:
+    def charge(self, tx: Tx, api_key: str, product: str, amount: Decimal, reference: str) -> int:
         """Take `amount` EUR from the account; returns the balance after, in units."""
         units = to_units(amount)
-        after = conn.execute(_TAKE, {"key": api_key, "units": units}).scalar_one_or_none()
+        after = tx.conn.execute(_TAKE, {"key": api_key, "units": units}).scalar_one_or_none()
         if after is None:
-            if self.balance_units(conn, api_key) is None:
+            if self.balance_units(tx, api_key) is None:
                 raise NotFound(f"account {api_key} not found")
             raise InsufficientCredit(
                 "This request could not be performed due to your account balance being low."
             )
-        self._record(conn, api_key, product, units, reference, int(after))
+        self._record(tx, api_key, product, units, reference, int(after))
         return int(after)
 
-    def credit(
-        self, conn: Connection, api_key: str, product: str, amount: Decimal, reference: str
-    ) -> int:
+    def credit(self, tx: Tx, api_key: str, product: str, amount: Decimal, reference: str) -> int:
         units = to_units(amount)
-        after = conn.execute(_GIVE, {"key": api_key, "units": units}).scalar_one_or_none()
+        after = tx.conn.execute(_GIVE, {"key": api_key, "units": units}).scalar_one_or_none()
         if after is None:
             raise NotFound(f"account {api_key} not found")
-        self._record(conn, api_key, product, -units, reference, int(after))
+        self._record(tx, api_key, product, -units, reference, int(after))
         return int(after)
 
-    def balance_units(self, conn: Connection, api_key: str) -> int | None:
-        value = conn.execute(_BALANCE, {"key": api_key}).scalar_one_or_none()
+    def balance_units(self, tx: Tx, api_key: str) -> int | None:
+        value = tx.conn.execute(_BALANCE, {"key": api_key}).scalar_one_or_none()
         return int(value) if value is not None else None
 
     def _record(
-        self, conn: Connection, api_key: str, product: str, units: int, reference: str, after: int
+        self, tx: Tx, api_key: str, product: str, units: int, reference: str, after: int
     ) -> None:
-        conn.execute(
+        tx.conn.execute(
             _LEDGER,
             {
                 "api_key": api_key,

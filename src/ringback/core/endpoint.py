@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -19,6 +18,7 @@ from ringback.core.errors import InternalError, RingbackError
 from ringback.core.request_params import RequestParams, read_params
 from ringback.core.responses import VonageJSON
 from ringback.core.services import Services
+from ringback.state.store import Tx
 
 log = logging.getLogger("ringback.api")
 
@@ -37,7 +37,7 @@ class Ctx:
     params: RequestParams
     principal: Principal
     services: Services
-    conn: Connection
+    tx: Tx
 
     @property
     def path(self) -> dict[str, Any]:
@@ -94,14 +94,14 @@ def endpoint(
                 sdk_signed_fields=sdk_signed_fields,
             )
             refusal: AuthRefused | None = None
-            with services.store.begin() as conn:
-                outcome = services.auth.authenticate(conn, auth_request)
+            with services.store.begin() as tx:
+                outcome = services.auth.authenticate(tx, auth_request)
                 if isinstance(outcome, AuthRefused):
                     refusal = outcome
                 else:
                     if rate_limit:
                         services.limits.hit(rate_limit, outcome.api_key)
-                    result = handler(Ctx(request, params, outcome, services, conn))
+                    result = handler(Ctx(request, params, outcome, services, tx))
             if refusal is not None:
                 raise refusal
             if isinstance(result, Response):

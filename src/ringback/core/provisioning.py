@@ -7,8 +7,6 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Connection
-
 from ringback.core.clock import Clock
 from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters
 from ringback.core.ids import Ids
@@ -16,6 +14,7 @@ from ringback.core.money import to_units
 from ringback.core.secrets import secret_problems
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account
+from ringback.state.store import Tx
 
 
 def validate_api_key(api_key: str) -> None:
@@ -36,7 +35,7 @@ def validate_secret(secret: str, name: str = "api_secret") -> None:
 
 
 def create_account(
-    conn: Connection,
+    tx: Tx,
     ids: Ids,
     clock: Clock,
     *,
@@ -51,7 +50,7 @@ def create_account(
     validate_api_key(api_key)
     if api_secret is not None:
         validate_secret(api_secret)
-    if account_state.get_account(conn, api_key) is not None:
+    if account_state.get_account(tx, api_key) is not None:
         raise Conflict(f"account {api_key} already exists")
     secret = api_secret or ids.api_secret()
     now = clock.now()
@@ -71,13 +70,13 @@ def create_account(
         is_default=is_default,
         created_at=now,
     )
-    account_state.insert_account(conn, account)
-    account_state.add_secret(conn, ids.uuid(), api_key, secret, now)
+    account_state.insert_account(tx, account)
+    account_state.add_secret(tx, ids.uuid(), api_key, secret, now)
     return account, secret
 
 
 def ensure_default_account(
-    conn: Connection,
+    tx: Tx,
     ids: Ids,
     clock: Clock,
     credentials_file: Path,
@@ -95,10 +94,10 @@ def ensure_default_account(
         saved = json.loads(credentials_file.read_text())
     api_key = api_key or saved.get("api_key")
     secret = api_secret or (saved.get("api_secret") if saved.get("api_key") == api_key else None)
-    account = account_state.get_account(conn, api_key) if api_key else None
+    account = account_state.get_account(tx, api_key) if api_key else None
     if account is None:
         account, secret = create_account(
-            conn,
+            tx,
             ids,
             clock,
             api_key=api_key,
@@ -107,21 +106,21 @@ def ensure_default_account(
             is_default=True,
         )
     else:
-        if secret is None or not account_state.secret_is_valid(conn, account.api_key, secret):
+        if secret is None or not account_state.secret_is_valid(tx, account.api_key, secret):
             if secret is None:
                 secret = ids.api_secret()
             validate_secret(secret)
-            for old in account_state.list_secrets(conn, account.api_key):
-                account_state.delete_secret(conn, account.api_key, old.id)
-            account_state.add_secret(conn, ids.uuid(), account.api_key, secret, clock.now())
-    for other in account_state.list_accounts(conn):
+            for old in account_state.list_secrets(tx, account.api_key):
+                account_state.delete_secret(tx, account.api_key, old.id)
+            account_state.add_secret(tx, ids.uuid(), account.api_key, secret, clock.now())
+    for other in account_state.list_accounts(tx):
         if other.is_default != (other.api_key == account.api_key):
             account_state.update_account(
-                conn, other.api_key, is_default=other.api_key == account.api_key
+                tx, other.api_key, is_default=other.api_key == account.api_key
             )
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text(json.dumps({"api_key": account.api_key, "api_secret": secret}))
     os.chmod(credentials_file, 0o600)
-    refreshed = account_state.get_account(conn, account.api_key)
+    refreshed = account_state.get_account(tx, account.api_key)
     assert refreshed is not None
     return refreshed, secret

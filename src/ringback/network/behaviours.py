@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, select, text
 
 from ringback.core.errors import InvalidParameter, InvalidParameters
+from ringback.state.store import Tx
 from ringback.state.tables import handset_behaviours
 
 SMS_OUTCOMES = ("delivered", "failed", "rejected", "expired")
@@ -170,8 +171,8 @@ def _parsed(profile: str) -> Behaviour:
     return Behaviour(**json.loads(profile))
 
 
-def effective(conn: Connection, msisdn: str) -> Effective:
-    row = conn.execute(_PROFILE, {"msisdn": msisdn}).first()
+def effective(tx: Tx, msisdn: str) -> Effective:
+    row = tx.conn.execute(_PROFILE, {"msisdn": msisdn}).first()
     if row is not None:
         return Effective(_parsed(row.profile), "set", row.updated_at)
     if msisdn in MAGIC_NUMBERS:
@@ -179,12 +180,12 @@ def effective(conn: Connection, msisdn: str) -> Effective:
     return Effective(DEFAULT, "default")
 
 
-def behaviour_for(conn: Connection, msisdn: str) -> Behaviour:
-    return effective(conn, msisdn).behaviour
+def behaviour_for(tx: Tx, msisdn: str) -> Behaviour:
+    return effective(tx, msisdn).behaviour
 
 
-def set_behaviour(conn: Connection, msisdn: str, behaviour: Behaviour, now: float) -> None:
-    conn.execute(
+def set_behaviour(tx: Tx, msisdn: str, behaviour: Behaviour, now: float) -> None:
+    tx.conn.execute(
         text(
             "INSERT INTO handset_behaviours (msisdn, profile, updated_at) VALUES (:m, :p, :t) "
             "ON CONFLICT(msisdn) DO UPDATE SET profile = excluded.profile, "
@@ -194,8 +195,8 @@ def set_behaviour(conn: Connection, msisdn: str, behaviour: Behaviour, now: floa
     )
 
 
-def clear_behaviour(conn: Connection, msisdn: str) -> None:
-    conn.execute(delete(handset_behaviours).where(handset_behaviours.c.msisdn == msisdn))
+def clear_behaviour(tx: Tx, msisdn: str) -> None:
+    tx.conn.execute(delete(handset_behaviours).where(handset_behaviours.c.msisdn == msisdn))
 
 
 # sms.yml x-errors, the statuses a handset can provoke at submission

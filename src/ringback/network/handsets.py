@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import insert, select
 
 from ringback.core.changes import Changes
+from ringback.state.store import Tx
 from ringback.state.tables import handset_messages
 
 # a one-time code: 4 to 10 digits standing alone ("Your code is 123456", "G-482913"), or two
@@ -49,7 +50,7 @@ def topic(msisdn: str) -> str:
 
 
 def record(
-    conn: Connection,
+    tx: Tx,
     changes: Changes,
     *,
     msisdn: str,
@@ -63,7 +64,7 @@ def record(
     api_key: str | None = None,
     reference: str | None = None,
 ) -> int:
-    result = conn.execute(
+    result = tx.conn.execute(
         _RECORD,
         {
             "msisdn": msisdn,
@@ -85,7 +86,7 @@ def record(
 
 
 def messages(
-    conn: Connection,
+    tx: Tx,
     msisdn: str,
     *,
     direction: str | None = "received",
@@ -106,7 +107,7 @@ def messages(
         query = query.where(handset_messages.c.created_at >= since)
     if after_id is not None:
         query = query.where(handset_messages.c.id > after_id)
-    rows = conn.execute(query.order_by(handset_messages.c.id).limit(limit))
+    rows = tx.conn.execute(query.order_by(handset_messages.c.id).limit(limit))
     return [HandsetMessage(**dict(r._mapping)) for r in rows]
 
 
@@ -129,13 +130,15 @@ def find_code(text: str) -> str | None:
     return min(candidates, key=distance)[2]
 
 
-def message(conn: Connection, message_id: int) -> HandsetMessage | None:
-    row = conn.execute(select(handset_messages).where(handset_messages.c.id == message_id)).first()
+def message(tx: Tx, message_id: int) -> HandsetMessage | None:
+    row = tx.conn.execute(
+        select(handset_messages).where(handset_messages.c.id == message_id)
+    ).first()
     return HandsetMessage(**dict(row._mapping)) if row else None
 
 
 def latest_code(
-    conn: Connection, msisdn: str, *, after_id: int | None = None, since: float | None = None
+    tx: Tx, msisdn: str, *, after_id: int | None = None, since: float | None = None
 ) -> tuple[str, HandsetMessage] | None:
     """The last one-time code the handset received, on any channel (only in messages after
     `after_id` or from `since` on, when given)."""
@@ -146,7 +149,7 @@ def latest_code(
         query = query.where(handset_messages.c.id > after_id)
     if since is not None:
         query = query.where(handset_messages.c.created_at >= since)
-    for row in conn.execute(query.order_by(handset_messages.c.id.desc()).limit(50)):
+    for row in tx.conn.execute(query.order_by(handset_messages.c.id.desc()).limit(50)):
         message = HandsetMessage(**dict(row._mapping))
         code = find_code(message.text)
         if code is not None:

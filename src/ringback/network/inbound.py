@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-
 from ringback.core.errors import InsufficientCredit, InvalidParameters
 from ringback.core.prices import PriceListError
 from ringback.network import handsets
 from ringback.network.sms_encoding import Encoding, Segments, segment_binary, segment_text
 from ringback.state import accounts as account_state
 from ringback.state import numbers as number_state
+from ringback.state.store import Tx
 from ringback.webhooks import outbox
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ class Inbound:
 
 
 def route_inbound_sms(
-    conn: Connection,
+    tx: Tx,
     services: Services,
     *,
     sender: str,
@@ -74,7 +73,7 @@ def route_inbound_sms(
     """The message ids of the parts delivered to the account owning `to`; None when no
     account owns `to` (it is an ordinary handset); [] when the account could not pay."""
     result = deliver_inbound(
-        conn, services, sender=sender, to=to, text=text, type_=type_, udh=udh, data=data
+        tx, services, sender=sender, to=to, text=text, type_=type_, udh=udh, data=data
     )
     return None if result is None else list(result.message_ids)
 
@@ -113,7 +112,7 @@ def _price(services: Services, country: str, parts: int) -> Decimal:
 
 
 def deliver_inbound(
-    conn: Connection,
+    tx: Tx,
     services: Services,
     *,
     sender: str,
@@ -123,10 +122,10 @@ def deliver_inbound(
     udh: str | None = None,
     data: str | None = None,
 ) -> Inbound | None:
-    number = number_state.get_number(conn, to)
+    number = number_state.get_number(tx, to)
     if number is None:
         return None
-    account = account_state.get_account(conn, number.api_key)
+    account = account_state.get_account(tx, number.api_key)
     if account is None:  # a number outlives no account (ON DELETE CASCADE); be safe anyway
         return None
     segments = _segments(type_, text, udh, data)
@@ -144,7 +143,7 @@ def deliver_inbound(
     price = _price(services, number.country, segments.count)
     if price > 0:
         try:
-            services.billing.charge(conn, account.api_key, PRODUCT, price, ids[0])
+            services.billing.charge(tx, account.api_key, PRODUCT, price, ids[0])
         except InsufficientCredit:
             refused = "the receiving account's balance cannot pay for inbound SMS"
             return dataclasses.replace(outcome, message_ids=(), refused=refused)
@@ -177,7 +176,7 @@ def deliver_inbound(
                     }
                 )
             outbox.enqueue(
-                conn,
+                tx,
                 now,
                 api_key=account.api_key,
                 kind=KIND,
@@ -190,7 +189,7 @@ def deliver_inbound(
                 retry_window=RETRY_WINDOW,
             )
     entry = handsets.record(
-        conn,
+        tx,
         services.changes,
         msisdn=to,
         direction="received",

@@ -4,8 +4,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
+from ringback.state.store import Tx
 from ringback.state.tables import jobs
 
 
@@ -53,14 +54,14 @@ def _job(row: Any) -> Job:
 
 
 def add_job(
-    conn: Connection,
+    tx: Tx,
     kind: str,
     due_at: float,
     payload: dict[str, Any],
     api_key: str | None,
     now: float,
 ) -> int:
-    result = conn.execute(
+    result = tx.conn.execute(
         _ADD,
         {
             "kind": kind,
@@ -77,37 +78,37 @@ def add_job(
     return int(key[0])
 
 
-def due_jobs(conn: Connection, now: float, limit: int = 100) -> list[Job]:
-    rows = conn.execute(_DUE, {"now": now, "limit": limit})
+def due_jobs(tx: Tx, now: float, limit: int = 100) -> list[Job]:
+    rows = tx.conn.execute(_DUE, {"now": now, "limit": limit})
     return [_job(r) for r in rows]
 
 
-def list_jobs(conn: Connection, api_key: str | None = None) -> list[Job]:
+def list_jobs(tx: Tx, api_key: str | None = None) -> list[Job]:
     query = select(jobs).order_by(jobs.c.due_at, jobs.c.id)
     if api_key is not None:
         query = query.where(jobs.c.api_key == api_key)
-    return [_job(r) for r in conn.execute(query)]
+    return [_job(r) for r in tx.conn.execute(query)]
 
 
-def next_due(conn: Connection) -> float | None:
-    row = conn.execute(select(jobs.c.due_at).order_by(jobs.c.due_at).limit(1)).first()
+def next_due(tx: Tx) -> float | None:
+    row = tx.conn.execute(select(jobs.c.due_at).order_by(jobs.c.due_at).limit(1)).first()
     return float(row.due_at) if row else None
 
 
-def finish_job(conn: Connection, job_id: int) -> None:
-    conn.execute(_FINISH, {"job_id": job_id})
+def finish_job(tx: Tx, job_id: int) -> None:
+    tx.conn.execute(_FINISH, {"job_id": job_id})
 
 
-def retry_job(conn: Connection, job_id: int, due_at: float, error: str | None) -> None:
-    conn.execute(
+def retry_job(tx: Tx, job_id: int, due_at: float, error: str | None) -> None:
+    tx.conn.execute(
         update(jobs)
         .where(jobs.c.id == job_id)
         .values(due_at=due_at, attempts=jobs.c.attempts + 1, last_error=error)
     )
 
 
-def delete_jobs_of(conn: Connection, kind: str, key: str, value: str) -> None:
+def delete_jobs_of(tx: Tx, kind: str, key: str, value: str) -> None:
     """Drop pending jobs of a kind whose payload names a value, e.g. renewals of a number."""
-    for job in list_jobs(conn):
+    for job in list_jobs(tx):
         if job.kind == kind and job.payload.get(key) == value:
-            finish_job(conn, job.id)
+            finish_job(tx, job.id)

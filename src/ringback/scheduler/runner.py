@@ -5,41 +5,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-from sqlalchemy import Connection
 
 from ringback.core.clock import Clock
 from ringback.scheduler import jobs as job_state
 from ringback.scheduler.jobs import Job, Reschedule
-from ringback.state.store import Store
+from ringback.state.store import Store, Tx
 
 log = logging.getLogger("ringback.scheduler")
 
 JobHandler = Callable[[Job], Awaitable[None]]
 # runs inside the transaction that also deletes the job: its writes and the job's end are one
-SyncJobHandler = Callable[[Connection, Job], None]
+SyncJobHandler = Callable[[Tx, Job], None]
 # Sync jobs per transaction; the event loop gets a turn between batches. 200 delivery jobs
 # at ~1 ms each held every request for 0.2 s (bench/README.md, SMS finding 3); a time budget
 # of 10 ms let the jobs fall behind the requests that create them (receipts drained in 6-7 s
 # instead of 0.1 s). 32 jobs is ~40 ms at worst, and still more than a turn's requests add.
 SYNC_BATCH = 32
 MAX_BACKOFF_SECONDS = 3600.0
-
-
-@contextlib.contextmanager
-def _savepoint(conn: Connection) -> Iterator[None]:
-    """One sync job's writes, undone if it raises. Plain SQL because it runs per job (per SMS
-    part): SQLAlchemy's `begin_nested()` cost ~60 µs of CPU, this ~13 µs."""
-    conn.exec_driver_sql("SAVEPOINT job")
-    try:
-        yield
-    except BaseException:
-        conn.exec_driver_sql("ROLLBACK TO job")
-        raise
-    finally:
-        conn.exec_driver_sql("RELEASE job")
 
 
 class Scheduler:
@@ -62,14 +46,14 @@ class Scheduler:
 
     def schedule(
         self,
-        conn: Connection,
+        tx: Tx,
         kind: str,
         due_at: float,
         payload: dict[str, Any],
         api_key: str | None = None,
     ) -> int:
         """Add a job inside the caller's transaction: it exists exactly when the write does."""
-        job_id = job_state.add_job(conn, kind, due_at, payload, api_key, self.clock.now())
+        job_id = job_state.add_job(tx, kind, due_at, payload, api_key, self.clock.now())
         self.wake()
         return job_id
 
@@ -79,9 +63,9 @@ class Scheduler:
     async def run_due(self) -> int:
         ran = 0
         while True:
-            with self.store.begin() as conn:
-                due = job_state.due_jobs(conn, self.clock.now(), limit=SYNC_BATCH)
-                ran += self._run_sync(conn, due)
+            with self.store.begin() as tx:
+                due = job_state.due_jobs(tx, self.clock.now(), limit=SYNC_BATCH)
+                ran += self._run_sync(tx, due)
             if not due:
                 return ran
             pending = [job for job in due if job.kind not in self.sync_handlers]
@@ -92,23 +76,23 @@ class Scheduler:
             if len(due) < SYNC_BATCH and not pending:
                 return ran
 
-    def _run_sync(self, conn: Connection, due: list[Job]) -> int:
+    def _run_sync(self, tx: Tx, due: list[Job]) -> int:
         ran = 0
         for job in due:
             handler = self.sync_handlers.get(job.kind)
             if handler is None:
                 continue
             try:
-                with _savepoint(conn):
-                    handler(conn, job)
+                with Store.savepoint(tx):
+                    handler(tx, job)
             except Reschedule as again:
-                job_state.retry_job(conn, job.id, again.due_at, again.reason or None)
+                job_state.retry_job(tx, job.id, again.due_at, again.reason or None)
             except Exception as exc:
                 log.exception("job %s (%s) failed", job.id, job.kind)
                 backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (job.attempts + 1))
-                job_state.retry_job(conn, job.id, self.clock.now() + backoff, repr(exc))
+                job_state.retry_job(tx, job.id, self.clock.now() + backoff, repr(exc))
             else:
-                job_state.finish_job(conn, job.id)
+                job_state.finish_job(tx, job.id)
             ran += 1
         return ran
 
@@ -116,25 +100,25 @@ class Scheduler:
         handler = self.handlers.get(job.kind)
         if handler is None:
             log.warning("no handler for job kind %s; job %s deferred an hour", job.kind, job.id)
-            with self.store.begin() as conn:
+            with self.store.begin() as tx:
                 job_state.retry_job(
-                    conn, job.id, self.clock.now() + MAX_BACKOFF_SECONDS, "no handler"
+                    tx, job.id, self.clock.now() + MAX_BACKOFF_SECONDS, "no handler"
                 )
             return
         try:
             await handler(job)
         except Reschedule as again:
-            with self.store.begin() as conn:
-                job_state.retry_job(conn, job.id, again.due_at, again.reason or None)
+            with self.store.begin() as tx:
+                job_state.retry_job(tx, job.id, again.due_at, again.reason or None)
             return
         except Exception as exc:
             log.exception("job %s (%s) failed", job.id, job.kind)
             backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (job.attempts + 1))
-            with self.store.begin() as conn:
-                job_state.retry_job(conn, job.id, self.clock.now() + backoff, repr(exc))
+            with self.store.begin() as tx:
+                job_state.retry_job(tx, job.id, self.clock.now() + backoff, repr(exc))
             return
-        with self.store.begin() as conn:
-            job_state.finish_job(conn, job.id)
+        with self.store.begin() as tx:
+            job_state.finish_job(tx, job.id)
 
     async def run_forever(self) -> None:
         while not self._stopping:

@@ -3,9 +3,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ringback.core.secrets import hash_secret, secret_matches
+from ringback.state.store import Tx
 from ringback.state.tables import accounts, api_secrets
 
 SIGNATURE_METHODS = ("md5hash", "md5", "sha1", "sha256", "sha512")
@@ -51,41 +52,39 @@ def _account(row: Any) -> Account:
 _ACCOUNT = select(*_COLUMNS).where(accounts.c.api_key == bindparam("api_key"))
 
 
-def get_account(conn: Connection, api_key: str) -> Account | None:
-    row = conn.execute(_ACCOUNT, {"api_key": api_key}).first()
+def get_account(tx: Tx, api_key: str) -> Account | None:
+    row = tx.conn.execute(_ACCOUNT, {"api_key": api_key}).first()
     return _account(row) if row else None
 
 
-def list_accounts(conn: Connection) -> list[Account]:
-    rows = conn.execute(select(*_COLUMNS).order_by(accounts.c.created_at, accounts.c.api_key))
+def list_accounts(tx: Tx) -> list[Account]:
+    rows = tx.conn.execute(select(*_COLUMNS).order_by(accounts.c.created_at, accounts.c.api_key))
     return [_account(r) for r in rows]
 
 
-def default_account(conn: Connection) -> Account | None:
-    row = conn.execute(select(*_COLUMNS).where(accounts.c.is_default.is_(True))).first()
+def default_account(tx: Tx) -> Account | None:
+    row = tx.conn.execute(select(*_COLUMNS).where(accounts.c.is_default.is_(True))).first()
     return _account(row) if row else None
 
 
-def insert_account(conn: Connection, account: Account) -> None:
-    conn.execute(insert(accounts).values(**account.__dict__))
+def insert_account(tx: Tx, account: Account) -> None:
+    tx.conn.execute(insert(accounts).values(**account.__dict__))
 
 
-def update_account(conn: Connection, api_key: str, **values: Any) -> Account | None:
+def update_account(tx: Tx, api_key: str, **values: Any) -> Account | None:
     if values:
-        conn.execute(update(accounts).where(accounts.c.api_key == api_key).values(**values))
-    return get_account(conn, api_key)
+        tx.conn.execute(update(accounts).where(accounts.c.api_key == api_key).values(**values))
+    return get_account(tx, api_key)
 
 
-def delete_account(conn: Connection, api_key: str) -> bool:
-    result = conn.execute(delete(accounts).where(accounts.c.api_key == api_key))
+def delete_account(tx: Tx, api_key: str) -> bool:
+    result = tx.conn.execute(delete(accounts).where(accounts.c.api_key == api_key))
     return bool(result.rowcount)
 
 
-def add_secret(
-    conn: Connection, secret_id: str, api_key: str, secret: str, now: float
-) -> ApiSecret:
+def add_secret(tx: Tx, secret_id: str, api_key: str, secret: str, now: float) -> ApiSecret:
     salt, digest = hash_secret(secret)
-    conn.execute(
+    tx.conn.execute(
         insert(api_secrets).values(
             id=secret_id, api_key=api_key, salt=salt, digest=digest, created_at=now
         )
@@ -93,8 +92,8 @@ def add_secret(
     return ApiSecret(id=secret_id, api_key=api_key, created_at=now)
 
 
-def list_secrets(conn: Connection, api_key: str) -> list[ApiSecret]:
-    rows = conn.execute(
+def list_secrets(tx: Tx, api_key: str) -> list[ApiSecret]:
+    rows = tx.conn.execute(
         select(api_secrets.c.id, api_secrets.c.api_key, api_secrets.c.created_at)
         .where(api_secrets.c.api_key == api_key)
         .order_by(api_secrets.c.created_at, api_secrets.c.id)
@@ -102,16 +101,16 @@ def list_secrets(conn: Connection, api_key: str) -> list[ApiSecret]:
     return [ApiSecret(id=r.id, api_key=r.api_key, created_at=r.created_at) for r in rows]
 
 
-def count_secrets(conn: Connection, api_key: str) -> int:
+def count_secrets(tx: Tx, api_key: str) -> int:
     return int(
-        conn.execute(
+        tx.conn.execute(
             select(func.count()).select_from(api_secrets).where(api_secrets.c.api_key == api_key)
         ).scalar_one()
     )
 
 
-def delete_secret(conn: Connection, api_key: str, secret_id: str) -> bool:
-    result = conn.execute(
+def delete_secret(tx: Tx, api_key: str, secret_id: str) -> bool:
+    result = tx.conn.execute(
         delete(api_secrets).where(api_secrets.c.api_key == api_key, api_secrets.c.id == secret_id)
     )
     return bool(result.rowcount)
@@ -125,20 +124,18 @@ _ACCOUNT_WITH_SECRETS = (
 )
 
 
-def account_if_secret_matches(
-    conn: Connection, api_key: str, secret: str
-) -> tuple[Account | None, bool]:
+def account_if_secret_matches(tx: Tx, api_key: str, secret: str) -> tuple[Account | None, bool]:
     """The account and whether `secret` is one of its secrets, in one query (every request
     authenticated by key and secret runs this)."""
-    rows = conn.execute(_ACCOUNT_WITH_SECRETS, {"api_key": api_key}).all()
+    rows = tx.conn.execute(_ACCOUNT_WITH_SECRETS, {"api_key": api_key}).all()
     if not rows:
         return None, False
     matches = any(r.salt is not None and secret_matches(secret, r.salt, r.digest) for r in rows)
     return _account(rows[0]), matches
 
 
-def secret_is_valid(conn: Connection, api_key: str, secret: str) -> bool:
-    rows = conn.execute(
+def secret_is_valid(tx: Tx, api_key: str, secret: str) -> bool:
+    rows = tx.conn.execute(
         select(api_secrets.c.salt, api_secrets.c.digest).where(api_secrets.c.api_key == api_key)
     )
     return any(secret_matches(secret, r.salt, r.digest) for r in rows)

@@ -4,8 +4,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
+from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
 
 
@@ -32,18 +33,18 @@ def _owned(api_key: str, app_id: str) -> Any:
     return (applications.c.api_key == api_key) & (applications.c.id == app_id)
 
 
-def application_exists(conn: Connection, app_id: str) -> bool:
-    row = conn.execute(select(applications.c.id).where(applications.c.id == app_id)).first()
+def application_exists(tx: Tx, app_id: str) -> bool:
+    row = tx.conn.execute(select(applications.c.id).where(applications.c.id == app_id)).first()
     return row is not None
 
 
-def next_seq(conn: Connection) -> int:
-    highest = conn.execute(select(func.coalesce(func.max(applications.c.seq), 0))).scalar_one()
+def next_seq(tx: Tx) -> int:
+    highest = tx.conn.execute(select(func.coalesce(func.max(applications.c.seq), 0))).scalar_one()
     return int(highest) + 1
 
 
-def insert_application(conn: Connection, app: Application) -> None:
-    conn.execute(
+def insert_application(tx: Tx, app: Application) -> None:
+    tx.conn.execute(
         insert(applications).values(
             id=app.id,
             api_key=app.api_key,
@@ -57,18 +58,18 @@ def insert_application(conn: Connection, app: Application) -> None:
     )
 
 
-def get_application(conn: Connection, api_key: str, app_id: str) -> Application | None:
-    row = conn.execute(select(applications).where(_owned(api_key, app_id))).first()
+def get_application(tx: Tx, api_key: str, app_id: str) -> Application | None:
+    row = tx.conn.execute(select(applications).where(_owned(api_key, app_id))).first()
     return _application(row) if row else None
 
 
-def count_applications(conn: Connection, api_key: str) -> int:
+def count_applications(tx: Tx, api_key: str) -> int:
     query = select(func.count()).select_from(applications).where(applications.c.api_key == api_key)
-    return int(conn.execute(query).scalar_one())
+    return int(tx.conn.execute(query).scalar_one())
 
 
-def list_applications(conn: Connection, api_key: str, offset: int, limit: int) -> list[Application]:
-    rows = conn.execute(
+def list_applications(tx: Tx, api_key: str, offset: int, limit: int) -> list[Application]:
+    rows = tx.conn.execute(
         select(applications)
         .where(applications.c.api_key == api_key)
         .order_by(applications.c.seq)
@@ -79,7 +80,7 @@ def list_applications(conn: Connection, api_key: str, offset: int, limit: int) -
 
 
 def replace_application(
-    conn: Connection,
+    tx: Tx,
     api_key: str,
     app_id: str,
     *,
@@ -88,7 +89,7 @@ def replace_application(
     privacy: dict[str, Any],
     public_key: str,
 ) -> Application | None:
-    conn.execute(
+    tx.conn.execute(
         update(applications)
         .where(_owned(api_key, app_id))
         .values(
@@ -98,17 +99,17 @@ def replace_application(
             public_key=public_key,
         )
     )
-    return get_application(conn, api_key, app_id)
+    return get_application(tx, api_key, app_id)
 
 
-def delete_application(conn: Connection, api_key: str, app_id: str) -> bool:
-    result = conn.execute(delete(applications).where(_owned(api_key, app_id)))
+def delete_application(tx: Tx, api_key: str, app_id: str) -> bool:
+    result = tx.conn.execute(delete(applications).where(_owned(api_key, app_id)))
     return bool(result.rowcount)
 
 
-def unlink_numbers(conn: Connection, api_key: str, app_id: str) -> int:
+def unlink_numbers(tx: Tx, api_key: str, app_id: str) -> int:
     """Numbers linked to a deleted application are left with no application."""
-    result = conn.execute(
+    result = tx.conn.execute(
         update(numbers)
         .where(numbers.c.api_key == api_key, numbers.c.app_id == app_id)
         .values(app_id=None)

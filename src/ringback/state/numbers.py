@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
 
 # the Numbers API's search_pattern values
@@ -56,34 +57,34 @@ def _owned(row: Any) -> OwnedNumber:
 _NUMBER = select(numbers).where(numbers.c.msisdn == bindparam("msisdn"))
 
 
-def get_number(conn: Connection, msisdn: str) -> OwnedNumber | None:
-    row = conn.execute(_NUMBER, {"msisdn": msisdn}).first()
+def get_number(tx: Tx, msisdn: str) -> OwnedNumber | None:
+    row = tx.conn.execute(_NUMBER, {"msisdn": msisdn}).first()
     return _owned(row) if row else None
 
 
-def owned_among(conn: Connection, msisdns: Iterable[str]) -> set[str]:
+def owned_among(tx: Tx, msisdns: Iterable[str]) -> set[str]:
     """Which of these numbers some account (any account) rents."""
     wanted = list(msisdns)
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        rows = conn.execute(select(numbers.c.msisdn).where(numbers.c.msisdn.in_(chunk)))
+        rows = tx.conn.execute(select(numbers.c.msisdn).where(numbers.c.msisdn.in_(chunk)))
         found.update(r.msisdn for r in rows)
     return found
 
 
-def insert_number(conn: Connection, number: OwnedNumber) -> None:
+def insert_number(tx: Tx, number: OwnedNumber) -> None:
     values = {**number.__dict__, "features": json.dumps(list(number.features))}
-    conn.execute(insert(numbers).values(**values))
+    tx.conn.execute(insert(numbers).values(**values))
 
 
-def delete_number(conn: Connection, msisdn: str) -> bool:
-    return bool(conn.execute(delete(numbers).where(numbers.c.msisdn == msisdn)).rowcount)
+def delete_number(tx: Tx, msisdn: str) -> bool:
+    return bool(tx.conn.execute(delete(numbers).where(numbers.c.msisdn == msisdn)).rowcount)
 
 
-def update_number(conn: Connection, msisdn: str, **values: Any) -> None:
+def update_number(tx: Tx, msisdn: str, **values: Any) -> None:
     if values:
-        conn.execute(update(numbers).where(numbers.c.msisdn == msisdn).values(**values))
+        tx.conn.execute(update(numbers).where(numbers.c.msisdn == msisdn).values(**values))
 
 
 def _conditions(api_key: str, where: OwnedFilter) -> list[ColumnElement[bool]]:
@@ -108,19 +109,19 @@ def _conditions(api_key: str, where: OwnedFilter) -> list[ColumnElement[bool]]:
 
 
 def list_numbers(
-    conn: Connection, api_key: str, where: OwnedFilter, offset: int, limit: int
+    tx: Tx, api_key: str, where: OwnedFilter, offset: int, limit: int
 ) -> tuple[int, list[OwnedNumber]]:
     conditions = _conditions(api_key, where)
-    count = conn.execute(select(func.count()).select_from(numbers).where(*conditions))
-    rows = conn.execute(
+    count = tx.conn.execute(select(func.count()).select_from(numbers).where(*conditions))
+    rows = tx.conn.execute(
         select(numbers).where(*conditions).order_by(numbers.c.msisdn).offset(offset).limit(limit)
     )
     return int(count.scalar_one()), [_owned(r) for r in rows]
 
 
-def application_of(conn: Connection, app_id: str, api_key: str) -> bool:
+def application_of(tx: Tx, app_id: str, api_key: str) -> bool:
     """Whether `app_id` is an application of this account (another account's is unknown)."""
-    row = conn.execute(
+    row = tx.conn.execute(
         select(applications.c.id).where(
             applications.c.id == app_id, applications.c.api_key == api_key
         )

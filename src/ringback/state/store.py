@@ -1,5 +1,8 @@
 """The store: one SQLAlchemy Core engine, used from the event-loop thread only.
 
+Everything that knows SQL lives in `ringback.state`: the rest of Ringback holds a `Tx` (one open
+transaction) and calls the repositories (`state/<resource>.py`), never the connection itself.
+
 SQLite serialises writers anyway, so Ringback keeps a single connection (StaticPool) and runs
 its short statements inline on the loop; there is no thread hop and no lock to reason about.
 Every write runs in `store.begin()`, committed before the response goes out; with WAL and
@@ -36,6 +39,15 @@ ACCOUNT_RESOURCES = [
 WORLD_TABLES = ["handset_behaviours"]
 
 
+class Tx:
+    """One open transaction, opaque outside `ringback.state`: only state/ touches `conn`."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+
 class Store:
     def __init__(self, path: str, synchronous: str = "FULL") -> None:
         self.path = path
@@ -50,6 +62,8 @@ class Store:
         event.listen(self.engine, "connect", self._on_connect)
         event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         self._conn: Connection = self.engine.connect()
+        # one connection, so one handle: yielded by every begin()
+        self._tx = Tx(self._conn)
 
     def _on_connect(self, dbapi_conn: Any, _record: Any) -> None:
         # pysqlite's own transaction handling is switched off so BEGIN is issued by SQLAlchemy
@@ -63,16 +77,33 @@ class Store:
         cursor.close()
 
     @contextmanager
-    def begin(self) -> Iterator[Connection]:
+    def begin(self) -> Iterator[Tx]:
         """A transaction; nested calls join the outer one."""
         if self._conn.in_transaction():
-            yield self._conn
+            yield self._tx
             return
         with self._conn.begin():
-            yield self._conn
+            yield self._tx
+
+    @staticmethod
+    @contextmanager
+    def savepoint(tx: Tx) -> Iterator[None]:
+        """Writes inside `tx` that are undone if the block raises (one scheduler job's). Plain
+        SQL because it runs per job (per SMS part): SQLAlchemy's `begin_nested()` cost ~60 µs of
+        CPU, this ~13 µs."""
+        conn = tx.conn
+        conn.exec_driver_sql("SAVEPOINT job")
+        try:
+            yield
+        except BaseException:
+            conn.exec_driver_sql("ROLLBACK TO job")
+            raise
+        finally:
+            conn.exec_driver_sql("RELEASE job")
 
     def migrate(self) -> int:
-        with self.begin() as conn:
+        with self.begin() as tx:
+            conn = tx.conn
             conn.execute(
                 text("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             )
@@ -88,14 +119,14 @@ class Store:
         return version
 
     def get_meta(self, key: str) -> str | None:
-        with self.begin() as conn:
-            row = conn.execute(select(tables.meta.c.value).where(tables.meta.c.key == key))
+        with self.begin() as tx:
+            row = tx.conn.execute(select(tables.meta.c.value).where(tables.meta.c.key == key))
             value = row.scalar_one_or_none()
         return str(value) if value is not None else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.begin() as conn:
-            conn.execute(
+        with self.begin() as tx:
+            tx.conn.execute(
                 text(
                     "INSERT INTO meta (key, value) VALUES (:k, :v) "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
@@ -104,7 +135,8 @@ class Store:
             )
 
     def reset(self, api_key: str | None = None) -> None:
-        with self.begin() as conn:
+        with self.begin() as tx:
+            conn = tx.conn
             if api_key is None:
                 for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES, "api_secrets", "accounts"]:
                     conn.execute(text(f"DELETE FROM {table}"))

@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
+from ringback.state.store import Tx
 from ringback.state.tables import webhook_attempts, webhook_deliveries
 from ringback.webhooks.outbox import Delivery
 from ringback.webhooks.sender import Outcome
@@ -75,20 +76,20 @@ _UPDATE = (
 )
 
 
-def record(conn: Connection, attempts: list[Attempt]) -> int:
+def record(tx: Tx, attempts: list[Attempt]) -> int:
     """Write the attempts and their deliveries' new states; returns how many were kept."""
     if not attempts:
         return 0
     ids = {a.delivery.id for a in attempts}
     alive = set(
-        conn.execute(
+        tx.conn.execute(
             select(webhook_deliveries.c.id).where(webhook_deliveries.c.id.in_(ids))
         ).scalars()
     )
     kept = [a for a in attempts if a.delivery.id in alive]
     if not kept:
         return 0
-    conn.execute(
+    tx.conn.execute(
         insert(webhook_attempts),
         [
             {
@@ -107,7 +108,7 @@ def record(conn: Connection, attempts: list[Attempt]) -> int:
             for a in kept
         ],
     )
-    conn.execute(
+    tx.conn.execute(
         _UPDATE,
         [{f"b_{k}": v for k, v in {"id": a.delivery.id, **next_state(a)}.items()} for a in kept],
     )

@@ -19,13 +19,11 @@ import logging
 import time
 from collections import deque
 
-from sqlalchemy import Connection as Db
-
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account
-from ringback.state.store import Store
+from ringback.state.store import Store, Tx
 from ringback.webhooks import outbox, wire
 from ringback.webhooks.attempts import Attempt, interrupted, record
 from ringback.webhooks.http1 import Connection
@@ -105,8 +103,8 @@ class Dispatcher:
         """Start a worker for each destination with something due and none running yet."""
         if self._stopping:
             return 0
-        with self.store.begin() as conn:
-            destinations = outbox.due_destinations(conn, self.clock.now())
+        with self.store.begin() as tx:
+            destinations = outbox.due_destinations(tx, self.clock.now())
         started = 0
         for destination in destinations:
             if destination not in self._workers:
@@ -131,10 +129,10 @@ class Dispatcher:
         connection = self._sender.connection()
         try:
             while not self._stopping:
-                with self.store.begin() as conn:
-                    recorded = self._record(conn, done)
-                    batch = outbox.due_for(conn, destination, self.clock.now(), BATCH)
-                    accounts = self._accounts(conn, batch)
+                with self.store.begin() as tx:
+                    recorded = self._record(tx, done)
+                    batch = outbox.due_for(tx, destination, self.clock.now(), BATCH)
+                    accounts = self._accounts(tx, batch)
                 if recorded:
                     self._notify()
                 if not batch:
@@ -144,8 +142,8 @@ class Dispatcher:
                 while queue and not self._stopping:
                     await self._send_window(queue, accounts, connection, done)
                     if len(done) >= FLUSH_SIZE or time.monotonic() - flushed >= FLUSH_SECONDS:
-                        with self.store.begin() as conn:
-                            self._record(conn, done)
+                        with self.store.begin() as tx:
+                            self._record(tx, done)
                         self._notify()
                         flushed = time.monotonic()
         except Exception:
@@ -154,8 +152,8 @@ class Dispatcher:
             connection.close()
             try:
                 if done:
-                    with self.store.begin() as conn:
-                        self._record(conn, done)
+                    with self.store.begin() as tx:
+                        self._record(tx, done)
                     self._notify()
             except Exception:
                 # not lost: unrecorded, those deliveries are still pending and due, so sent again
@@ -209,20 +207,20 @@ class Dispatcher:
                     done.append(Attempt(delivery, at, outgoing, outcome))
         queue.extendleft(reversed([delivery for delivery, _ in window[len(outcomes) :]]))
 
-    def _accounts(self, conn: Db, batch: list[Delivery]) -> dict[str | None, Account]:
+    def _accounts(self, tx: Tx, batch: list[Delivery]) -> dict[str | None, Account]:
         """The accounts whose secrets sign this batch; one read per account, none if unsigned."""
         keys = {d.api_key for d in batch if d.signing is not None and d.api_key}
         found: dict[str | None, Account] = {}
         for key in keys:
-            account = account_state.get_account(conn, key)
+            account = account_state.get_account(tx, key)
             if account is not None:
                 found[key] = account
         return found
 
-    def _record(self, conn: Db, done: list[Attempt]) -> bool:
+    def _record(self, tx: Tx, done: list[Attempt]) -> bool:
         if not done:
             return False
-        record(conn, done)
+        record(tx, done)
         done.clear()
         return True
 

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import func, or_, select
 
+from ringback.state.store import Tx
 from ringback.state.tables import webhook_attempts, webhook_deliveries
 
 wd = webhook_deliveries
@@ -42,7 +43,7 @@ def _attempt_count() -> Any:
     return select(func.count()).select_from(wa).where(wa.c.delivery_id == wd.c.id).scalar_subquery()
 
 
-def list_deliveries(conn: Connection, where: Filter) -> list[dict[str, Any]]:
+def list_deliveries(tx: Tx, where: Filter) -> list[dict[str, Any]]:
     query = select(wd).order_by(wd.c.id.desc()).limit(where.limit)
     for column, value in (
         (wd.c.status, where.status),
@@ -58,23 +59,23 @@ def list_deliveries(conn: Connection, where: Filter) -> list[dict[str, Any]]:
         query = query.where(wd.c.created_at >= where.since)
     if where.min_attempts:
         query = query.where(_attempt_count() >= where.min_attempts)
-    rows = conn.execute(query).all()
-    attempts = _attempts_of(conn, [row.id for row in rows])
+    rows = tx.conn.execute(query).all()
+    attempts = _attempts_of(tx, [row.id for row in rows])
     return [view(row, attempts.get(row.id, [])) for row in rows]
 
 
-def get_delivery(conn: Connection, delivery_id: int) -> dict[str, Any] | None:
-    row = conn.execute(select(wd).where(wd.c.id == delivery_id)).first()
+def get_delivery(tx: Tx, delivery_id: int) -> dict[str, Any] | None:
+    row = tx.conn.execute(select(wd).where(wd.c.id == delivery_id)).first()
     if row is None:
         return None
-    return view(row, _attempts_of(conn, [delivery_id]).get(delivery_id, []))
+    return view(row, _attempts_of(tx, [delivery_id]).get(delivery_id, []))
 
 
-def _attempts_of(conn: Connection, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _attempts_of(tx: Tx, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     found: dict[int, list[dict[str, Any]]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        rows = conn.execute(
+        rows = tx.conn.execute(
             select(wa).where(wa.c.delivery_id.in_(chunk)).order_by(wa.c.delivery_id, wa.c.id)
         )
         for row in rows:

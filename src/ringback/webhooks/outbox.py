@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 
+from ringback.state.store import Tx
 from ringback.state.tables import webhook_deliveries
 
 DAY = 24 * 3600.0
@@ -74,7 +75,7 @@ _ENQUEUE = insert(webhook_deliveries)
 
 
 def enqueue(
-    conn: Connection,
+    tx: Tx,
     now: float,
     *,
     api_key: str | None,
@@ -105,7 +106,7 @@ def enqueue(
     if signing not in SIGNINGS:
         raise ValueError(f"webhook signing must be one of {SIGNINGS}")
     first = now if due_at is None else due_at
-    result = conn.execute(
+    result = tx.conn.execute(
         _ENQUEUE,
         {
             "api_key": api_key,
@@ -156,13 +157,13 @@ _DUE_DESTINATIONS = text(
 )
 
 
-def due_destinations(conn: Connection, now: float) -> list[str]:
-    return [row.destination for row in conn.execute(_DUE_DESTINATIONS, {"now": now})]
+def due_destinations(tx: Tx, now: float) -> list[str]:
+    return [row.destination for row in tx.conn.execute(_DUE_DESTINATIONS, {"now": now})]
 
 
-def due_for(conn: Connection, destination: str, now: float, limit: int) -> list[Delivery]:
+def due_for(tx: Tx, destination: str, now: float, limit: int) -> list[Delivery]:
     """A destination's due deliveries in due order (then the order they were owed)."""
-    rows = conn.execute(
+    rows = tx.conn.execute(
         select(webhook_deliveries)
         .where(
             webhook_deliveries.c.status == "pending",
@@ -175,19 +176,19 @@ def due_for(conn: Connection, destination: str, now: float, limit: int) -> list[
     return [delivery_from_row(row) for row in rows]
 
 
-def get(conn: Connection, delivery_id: int) -> Delivery | None:
-    row = conn.execute(
+def get(tx: Tx, delivery_id: int) -> Delivery | None:
+    row = tx.conn.execute(
         select(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)
     ).first()
     return delivery_from_row(row) if row else None
 
 
-def replay(conn: Connection, delivery_id: int, now: float) -> Delivery | None:
+def replay(tx: Tx, delivery_id: int, now: float) -> Delivery | None:
     """Due again now, with a fresh retry window and backoff; earlier attempts stay recorded."""
-    delivery = get(conn, delivery_id)
+    delivery = get(tx, delivery_id)
     if delivery is None:
         return None
-    conn.execute(
+    tx.conn.execute(
         update(webhook_deliveries)
         .where(webhook_deliveries.c.id == delivery_id)
         .values(
@@ -197,4 +198,4 @@ def replay(conn: Connection, delivery_id: int, now: float) -> Delivery | None:
             give_up_at=now + delivery.retry_window,
         )
     )
-    return get(conn, delivery_id)
+    return get(tx, delivery_id)

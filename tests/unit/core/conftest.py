@@ -80,19 +80,19 @@ class AuthWorld:
         return outcome
 
     def account(self, **fields: Any) -> tuple[Account, str]:
-        with self.store.begin() as conn:
-            return create_account(conn, self.ids, self.clock, **fields)
+        with self.store.begin() as tx:
+            return create_account(tx, self.ids, self.clock, **fields)
 
     def update(self, api_key: str, **values: Any) -> Account:
-        with self.store.begin() as conn:
-            account = account_state.update_account(conn, api_key, **values)
+        with self.store.begin() as tx:
+            account = account_state.update_account(tx, api_key, **values)
         assert account is not None
         return account
 
     def application(self, api_key: str, public_pem: str) -> str:
         app_id = self.ids.uuid()
-        with self.store.begin() as conn:
-            conn.execute(
+        with self.store.begin() as tx:
+            tx.conn.execute(
                 insert(applications).values(
                     id=app_id,
                     api_key=api_key,
@@ -131,12 +131,12 @@ class AuthWorld:
             accepted=frozenset(accepted),
             sdk_signed_fields=sdk_signed_fields,
         )
-        with self.store.begin() as conn:
-            return Authenticator(self.clock, mode).authenticate(conn, request)
+        with self.store.begin() as tx:
+            return Authenticator(self.clock, mode).authenticate(tx, request)
 
     def auth_log(self) -> list[dict[str, Any]]:
-        with self.store.begin() as conn:
-            rows = conn.execute(select(auth_log).order_by(auth_log.c.id))
+        with self.store.begin() as tx:
+            rows = tx.conn.execute(select(auth_log).order_by(auth_log.c.id))
             return [dict(r._mapping) for r in rows]
 
 

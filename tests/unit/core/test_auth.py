@@ -85,8 +85,8 @@ def test_malformed_basic(world: AuthWorld, authorization: str) -> None:
 
 def test_every_current_secret_works(world: AuthWorld) -> None:
     account, first = world.account()
-    with world.store.begin() as conn:
-        account_state.add_secret(conn, "second", account.api_key, "Second2Secret", 0.0)
+    with world.store.begin() as tx:
+        account_state.add_secret(tx, "second", account.api_key, "Second2Secret", 0.0)
     for secret in (first, "Second2Secret"):
         auth = basic(account.api_key, secret)
         world.accepted(

@@ -28,19 +28,19 @@ class World:
     services: Services
 
     def account(self, balance: str = "10.00", **settings: Any) -> str:
-        with self.services.store.begin() as conn:
+        with self.services.store.begin() as tx:
             account, _ = create_account(
-                conn, self.services.ids, self.services.clock, balance=Decimal(balance)
+                tx, self.services.ids, self.services.clock, balance=Decimal(balance)
             )
             if settings:
-                account_state.update_account(conn, account.api_key, **settings)
+                account_state.update_account(tx, account.api_key, **settings)
         return account.api_key
 
     def rent(self, api_key: str, msisdn: str, mo_http_url: str | None = None) -> str:
         now = self.services.clock.now()
-        with self.services.store.begin() as conn:
+        with self.services.store.begin() as tx:
             number_state.insert_number(
-                conn,
+                tx,
                 OwnedNumber(
                     msisdn=msisdn,
                     api_key=api_key,
@@ -63,13 +63,13 @@ class World:
         return msisdn
 
     def deliveries(self) -> list[Delivery]:
-        with self.services.store.begin() as conn:
-            rows = conn.execute(select(webhook_deliveries).order_by(webhook_deliveries.c.id))
+        with self.services.store.begin() as tx:
+            rows = tx.conn.execute(select(webhook_deliveries).order_by(webhook_deliveries.c.id))
             return [delivery_from_row(r) for r in rows]
 
     def balance(self, api_key: str) -> int:
-        with self.services.store.begin() as conn:
-            units = self.services.billing.balance_units(conn, api_key)
+        with self.services.store.begin() as tx:
+            units = self.services.billing.balance_units(tx, api_key)
         assert units is not None
         return units
 

@@ -75,18 +75,18 @@ def test_a_named_profile_is_copied_and_changes_make_it_custom() -> None:
 def test_set_wins_over_magic_which_wins_over_default(world: World) -> None:
     store = world.services.store
     magic = "447700900001"
-    with store.begin() as conn:
-        assert behaviours.effective(conn, magic).source == "magic"
-        assert behaviours.behaviour_for(conn, magic).name == "absent-temporary"
-        assert behaviours.effective(conn, "447700900999").source == "default"
-        behaviours.set_behaviour(conn, magic, Behaviour(sms="failed", name="mine"), 100.0)
-    with store.begin() as conn:
-        found = behaviours.effective(conn, magic)
+    with store.begin() as tx:
+        assert behaviours.effective(tx, magic).source == "magic"
+        assert behaviours.behaviour_for(tx, magic).name == "absent-temporary"
+        assert behaviours.effective(tx, "447700900999").source == "default"
+        behaviours.set_behaviour(tx, magic, Behaviour(sms="failed", name="mine"), 100.0)
+    with store.begin() as tx:
+        found = behaviours.effective(tx, magic)
         assert (found.source, found.behaviour.name, found.updated_at) == ("set", "mine", 100.0)
-        behaviours.set_behaviour(conn, magic, Behaviour(sms="rejected", name="again"), 200.0)
-        assert behaviours.behaviour_for(conn, magic).sms == "rejected"
-        behaviours.clear_behaviour(conn, magic)
-        assert behaviours.effective(conn, magic).source == "magic"
+        behaviours.set_behaviour(tx, magic, Behaviour(sms="rejected", name="again"), 200.0)
+        assert behaviours.behaviour_for(tx, magic).sms == "rejected"
+        behaviours.clear_behaviour(tx, magic)
+        assert behaviours.effective(tx, magic).source == "magic"
 
 
 def test_magic_numbers_are_drama_numbers_libphonenumber_calls_invalid() -> None:

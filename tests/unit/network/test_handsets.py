@@ -26,13 +26,13 @@ def record(world: World, text: str, **fields: Any) -> int:
         "now": world.services.clock.now(),
         **fields,
     }
-    with world.services.store.begin() as conn:
-        return handsets.record(conn, world.services.changes, **values)
+    with world.services.store.begin() as tx:
+        return handsets.record(tx, world.services.changes, **values)
 
 
 def read(world: World, **filters: Any) -> list[str]:
-    with world.services.store.begin() as conn:
-        return [m.text for m in handsets.messages(conn, ME, **filters)]
+    with world.services.store.begin() as tx:
+        return [m.text for m in handsets.messages(tx, ME, **filters)]
 
 
 def test_messages_are_read_back_with_every_filter(world: World) -> None:
@@ -57,9 +57,9 @@ def test_a_message_keeps_everything_it_was_recorded_with(world: World) -> None:
     message_id = record(
         world, text, encoding="unicode", parts=2, api_key="abcd1234", reference="a,b"
     )
-    with world.services.store.begin() as conn:
-        message = handsets.message(conn, message_id)
-        assert handsets.message(conn, message_id + 1000) is None
+    with world.services.store.begin() as tx:
+        message = handsets.message(tx, message_id)
+        assert handsets.message(tx, message_id + 1000) is None
     assert message is not None
     assert (message.text, message.encoding, message.parts) == (text, "unicode", 2)
     assert (message.api_key, message.reference, message.peer) == ("abcd1234", "a,b", "447700900200")
@@ -102,16 +102,16 @@ def test_one_time_codes_are_found_in_tricky_texts(text: str, code: str | None) -
 
 
 def test_latest_code_is_the_newest_received_any_channel(world: World) -> None:
-    with world.services.store.begin() as conn:
-        assert handsets.latest_code(conn, ME) is None
+    with world.services.store.begin() as tx:
+        assert handsets.latest_code(tx, ME) is None
     first = record(world, "Your code is 1111")
     record(world, "Your WhatsApp code is 2222", channel="whatsapp")
     record(world, "no code here")
     record(world, "I sent 3333", direction="sent")
-    with world.services.store.begin() as conn:
-        found = handsets.latest_code(conn, ME)
+    with world.services.store.begin() as tx:
+        found = handsets.latest_code(tx, ME)
         assert found is not None and found[0] == "2222" and found[1].channel == "whatsapp"
-        newer = handsets.latest_code(conn, ME, after_id=first + 1)
+        newer = handsets.latest_code(tx, ME, after_id=first + 1)
         assert newer is None
-        since = handsets.latest_code(conn, ME, since=world.services.clock.now() + 1)
+        since = handsets.latest_code(tx, ME, since=world.services.clock.now() + 1)
         assert since is None

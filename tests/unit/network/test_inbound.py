@@ -21,8 +21,8 @@ CONCAT = {"concat", "concat-ref", "concat-total", "concat-part"}
 
 
 def text_to(world: World, text: str, to: str = NUMBER, **fields: Any) -> list[str] | None:
-    with world.services.store.begin() as conn:
-        return route_inbound_sms(conn, world.services, sender=HANDSET, to=to, text=text, **fields)
+    with world.services.store.begin() as tx:
+        return route_inbound_sms(tx, world.services, sender=HANDSET, to=to, text=text, **fields)
 
 
 def owned(world: World, **settings: Any) -> str:
@@ -141,8 +141,8 @@ def test_without_any_url_nothing_is_sent_but_the_number_shows_it(world: World) -
     ids = text_to(world, "anyone there?")
     assert ids is not None and len(ids) == 1
     assert world.deliveries() == []
-    with world.services.store.begin() as conn:
-        [seen] = handsets.messages(conn, NUMBER)
+    with world.services.store.begin() as tx:
+        [seen] = handsets.messages(tx, NUMBER)
     assert (seen.text, seen.peer, seen.api_key, seen.reference) == (
         "anyone there?",
         HANDSET,
@@ -166,8 +166,8 @@ def test_the_accounts_webhook_method(
 
 def test_signed_when_the_account_signs_webhooks(world: World) -> None:
     owned(world, signs_webhooks=True)
-    with world.services.store.begin() as conn:
-        result = deliver_inbound(conn, world.services, sender=HANDSET, to=NUMBER, text="hi")
+    with world.services.store.begin() as tx:
+        result = deliver_inbound(tx, world.services, sender=HANDSET, to=NUMBER, text="hi")
     assert result is not None and result.signed
     assert [d.signing for d in world.deliveries()] == ["sms-signature"]
 
@@ -187,12 +187,10 @@ def test_a_priced_inbound_is_charged_per_part_or_refused(priced_world: World) ->
     assert before - world.balance(api_key) == 2 * 10**6  # 2 parts at 0.01 EUR, in 1e-8 units
     poor = world.account(balance="0.005", mo_callback_url="https://poor.example/in")
     world.rent(poor, "447700900777")
-    with world.services.store.begin() as conn:
-        refused = deliver_inbound(
-            conn, world.services, sender=HANDSET, to="447700900777", text="hi"
-        )
+    with world.services.store.begin() as tx:
+        refused = deliver_inbound(tx, world.services, sender=HANDSET, to="447700900777", text="hi")
     assert refused is not None and refused.refused and refused.message_ids == ()
     assert text_to(world, "hi", to="447700900777") == []
     assert [d.api_key for d in world.deliveries()] == [api_key, api_key]
-    with world.services.store.begin() as conn:
-        assert handsets.messages(conn, "447700900777") == []
+    with world.services.store.begin() as tx:
+        assert handsets.messages(tx, "447700900777") == []

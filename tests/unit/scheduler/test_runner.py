@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 from ringback.core.clock import Clock
 from ringback.scheduler import jobs as job_state
 from ringback.scheduler.jobs import Job, Reschedule
 from ringback.scheduler.runner import Scheduler
-from ringback.state.store import Store
+from ringback.state.store import Store, Tx
 
 
 def make(tmp_path: Path) -> tuple[Store, Clock, Scheduler]:
@@ -31,9 +31,9 @@ def test_jobs_run_when_due_in_due_order(tmp_path: Path) -> None:
 
     scheduler.register("record", record)
     now = clock.now()
-    with store.begin() as conn:
-        scheduler.schedule(conn, "record", now + 20, {"name": "later"})
-        scheduler.schedule(conn, "record", now + 10, {"name": "sooner"})
+    with store.begin() as tx:
+        scheduler.schedule(tx, "record", now + 20, {"name": "later"})
+        scheduler.schedule(tx, "record", now + 10, {"name": "sooner"})
     assert asyncio.run(scheduler.run_due()) == 0
     clock.advance(15)
     asyncio.run(scheduler.run_due())
@@ -41,8 +41,8 @@ def test_jobs_run_when_due_in_due_order(tmp_path: Path) -> None:
     clock.advance(10)
     asyncio.run(scheduler.run_due())
     assert ran == ["sooner", "later"]
-    with store.begin() as conn:
-        assert job_state.list_jobs(conn) == []
+    with store.begin() as tx:
+        assert job_state.list_jobs(tx) == []
 
 
 def test_a_failing_job_is_kept_and_retried_with_backoff(tmp_path: Path) -> None:
@@ -56,11 +56,11 @@ def test_a_failing_job_is_kept_and_retried_with_backoff(tmp_path: Path) -> None:
             raise ConnectionError("down")
 
     scheduler.register("flaky", flaky)
-    with store.begin() as conn:
-        scheduler.schedule(conn, "flaky", clock.now(), {})
+    with store.begin() as tx:
+        scheduler.schedule(tx, "flaky", clock.now(), {})
     asyncio.run(scheduler.run_due())
-    with store.begin() as conn:
-        (job,) = job_state.list_jobs(conn)
+    with store.begin() as tx:
+        (job,) = job_state.list_jobs(tx)
     assert job.attempts == 1
     assert job.last_error is not None and "down" in job.last_error
     assert job.due_at == clock.now() + 2
@@ -69,8 +69,8 @@ def test_a_failing_job_is_kept_and_retried_with_backoff(tmp_path: Path) -> None:
     clock.advance(4)
     asyncio.run(scheduler.run_due())
     assert calls == 3
-    with store.begin() as conn:
-        assert job_state.list_jobs(conn) == []
+    with store.begin() as tx:
+        assert job_state.list_jobs(tx) == []
 
 
 def test_reschedule_moves_a_job(tmp_path: Path) -> None:
@@ -83,8 +83,8 @@ def test_reschedule_moves_a_job(tmp_path: Path) -> None:
             raise Reschedule(clock.now() + 60, "again")
 
     scheduler.register("twice", twice)
-    with store.begin() as conn:
-        scheduler.schedule(conn, "twice", clock.now(), {})
+    with store.begin() as tx:
+        scheduler.schedule(tx, "twice", clock.now(), {})
     asyncio.run(scheduler.run_due())
     clock.advance(60)
     asyncio.run(scheduler.run_due())
@@ -94,19 +94,19 @@ def test_reschedule_moves_a_job(tmp_path: Path) -> None:
 def test_a_job_written_in_a_rolled_back_transaction_never_exists(tmp_path: Path) -> None:
     store, clock, scheduler = make(tmp_path)
     try:
-        with store.begin() as conn:
-            scheduler.schedule(conn, "x", clock.now(), {})
+        with store.begin() as tx:
+            scheduler.schedule(tx, "x", clock.now(), {})
             raise ValueError
     except ValueError:
         pass
-    with store.begin() as conn:
-        assert job_state.list_jobs(conn) == []
+    with store.begin() as tx:
+        assert job_state.list_jobs(tx) == []
 
 
 def test_pending_jobs_survive_a_restart(tmp_path: Path) -> None:
     store, clock, scheduler = make(tmp_path)
-    with store.begin() as conn:
-        scheduler.schedule(conn, "later", clock.now() + 5, {"n": 1}, api_key="k")
+    with store.begin() as tx:
+        scheduler.schedule(tx, "later", clock.now() + 5, {"n": 1}, api_key="k")
     store.close()
     reopened = Store(str(tmp_path / "jobs.db"))
     reopened.migrate()
@@ -126,8 +126,8 @@ def test_a_failing_sync_job_undoes_only_its_own_writes(tmp_path: Path) -> None:
     """Sync jobs share one transaction; each one's writes stand or fall with it alone."""
     store, clock, scheduler = make(tmp_path)
 
-    def write(conn: Connection, job: Job) -> None:
-        conn.execute(
+    def write(tx: Tx, job: Job) -> None:
+        tx.conn.execute(
             text("INSERT INTO meta (key, value) VALUES (:k, 'x')"), {"k": job.payload["k"]}
         )
         if job.payload.get("fail"):
@@ -137,14 +137,14 @@ def test_a_failing_sync_job_undoes_only_its_own_writes(tmp_path: Path) -> None:
 
     scheduler.register_sync("write", write)
     now = clock.now()
-    with store.begin() as conn:
+    with store.begin() as tx:
         for n, extra in enumerate([{}, {"fail": True}, {"later": True}, {}]):
-            scheduler.schedule(conn, "write", now + n / 1000, {"k": f"job{n}", **extra})
+            scheduler.schedule(tx, "write", now + n / 1000, {"k": f"job{n}", **extra})
     clock.advance(1)
     assert asyncio.run(scheduler.run_due()) == 4
     assert [store.get_meta(f"job{n}") for n in range(4)] == ["x", None, None, "x"]
-    with store.begin() as conn:
-        failed, later = job_state.list_jobs(conn)
+    with store.begin() as tx:
+        failed, later = job_state.list_jobs(tx)
     assert failed.payload["k"] == "job1" and failed.attempts == 1
     assert failed.last_error is not None and "broken" in failed.last_error
     assert later.payload["k"] == "job2" and later.due_at == clock.now() + 30

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import insert, select
 
 from ringback.apis.applications import service
 from ringback.core.clock import Clock
@@ -13,7 +13,7 @@ from ringback.core.errors import NotFound
 from ringback.core.ids import Ids
 from ringback.core.provisioning import create_account
 from ringback.state import applications as state
-from ringback.state.store import Store
+from ringback.state.store import Store, Tx
 from ringback.state.tables import numbers
 
 PEM = """-----BEGIN PUBLIC KEY-----
@@ -33,22 +33,22 @@ def store() -> Iterator[Store]:
     store = Store(":memory:")
     store.migrate()
     ids = Ids(3)
-    with store.begin() as conn:
+    with store.begin() as tx:
         for api_key in ("acct0001", "acct0002"):
-            create_account(conn, ids, Clock(), api_key=api_key)
+            create_account(tx, ids, Clock(), api_key=api_key)
     yield store
     store.close()
 
 
-def _create(conn: Connection, ids: Ids, api_key: str = "acct0001", name: str = "a") -> str:
+def _create(tx: Tx, ids: Ids, api_key: str = "acct0001", name: str = "a") -> str:
     body = {"name": name, "keys": {"public_key": PEM}}
-    app, private_key = service.create_application(conn, ids, Clock(), api_key, body)
+    app, private_key = service.create_application(tx, ids, Clock(), api_key, body)
     assert private_key is None
     return app.id
 
 
-def _own_number(conn: Connection, msisdn: str, api_key: str, app_id: str | None) -> None:
-    conn.execute(
+def _own_number(tx: Tx, msisdn: str, api_key: str, app_id: str | None) -> None:
+    tx.conn.execute(
         insert(numbers).values(
             msisdn=msisdn,
             api_key=api_key,
@@ -65,40 +65,40 @@ def _own_number(conn: Connection, msisdn: str, api_key: str, app_id: str | None)
 
 def test_delete_unlinks_the_applications_numbers_only(store: Store) -> None:
     ids = Ids(7)
-    with store.begin() as conn:
-        doomed, kept = _create(conn, ids), _create(conn, ids)
-        _own_number(conn, "447700900001", "acct0001", doomed)
-        _own_number(conn, "447700900002", "acct0001", kept)
-        _own_number(conn, "447700900003", "acct0002", doomed)  # not theirs to unlink
-        service.delete_application(conn, "acct0001", doomed)
-        rows = conn.execute(select(numbers.c.msisdn, numbers.c.app_id))
+    with store.begin() as tx:
+        doomed, kept = _create(tx, ids), _create(tx, ids)
+        _own_number(tx, "447700900001", "acct0001", doomed)
+        _own_number(tx, "447700900002", "acct0001", kept)
+        _own_number(tx, "447700900003", "acct0002", doomed)  # not theirs to unlink
+        service.delete_application(tx, "acct0001", doomed)
+        rows = tx.conn.execute(select(numbers.c.msisdn, numbers.c.app_id))
         links = {msisdn: app_id for msisdn, app_id in rows}
     assert links == {"447700900001": None, "447700900002": kept, "447700900003": doomed}
 
 
 def test_a_failed_delete_unlinks_nothing(store: Store) -> None:
-    with store.begin() as conn:
-        app_id = _create(conn, Ids(8))
-        _own_number(conn, "447700900004", "acct0001", app_id)
-    with store.begin() as conn:
+    with store.begin() as tx:
+        app_id = _create(tx, Ids(8))
+        _own_number(tx, "447700900004", "acct0001", app_id)
+    with store.begin() as tx:
         with pytest.raises(NotFound):
-            service.delete_application(conn, "acct0002", app_id)
-        assert conn.execute(select(numbers.c.app_id)).scalar_one() == app_id
+            service.delete_application(tx, "acct0002", app_id)
+        assert tx.conn.execute(select(numbers.c.app_id)).scalar_one() == app_id
 
 
 def test_a_reseeded_id_source_never_reuses_an_id(store: Store) -> None:
-    with store.begin() as conn:
-        first = _create(conn, Ids(42))
-        second = _create(conn, Ids(42))
+    with store.begin() as tx:
+        first = _create(tx, Ids(42))
+        second = _create(tx, Ids(42))
     assert first != second
 
 
 def test_lists_keep_creation_order_per_account(store: Store) -> None:
     ids = Ids(9)
-    with store.begin() as conn:
-        mine = [_create(conn, ids, name=f"m{n}") for n in range(3)]
-        _create(conn, ids, api_key="acct0002")
-        page = service.list_applications(conn, "acct0001", page=1, page_size=2)
+    with store.begin() as tx:
+        mine = [_create(tx, ids, name=f"m{n}") for n in range(3)]
+        _create(tx, ids, api_key="acct0002")
+        page = service.list_applications(tx, "acct0001", page=1, page_size=2)
         assert [a.id for a in page.applications] == mine[:2]
         assert (page.total_items, page.total_pages) == (3, 2)
-        assert [a.id for a in state.list_applications(conn, "acct0001", 2, 2)] == mine[2:]
+        assert [a.id for a in state.list_applications(tx, "acct0001", 2, 2)] == mine[2:]

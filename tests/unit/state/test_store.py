@@ -37,64 +37,64 @@ def test_migrations_are_recorded_and_idempotent(store: Store) -> None:
 
 def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
     ids, clock = Ids(1), Clock()
-    with pytest.raises(RuntimeError), store.begin() as conn:
-        create_account(conn, ids, clock, api_key="half0001")
+    with pytest.raises(RuntimeError), store.begin() as tx:
+        create_account(tx, ids, clock, api_key="half0001")
         raise RuntimeError("boom")
-    with store.begin() as conn:
-        assert account_state.get_account(conn, "half0001") is None
+    with store.begin() as tx:
+        assert account_state.get_account(tx, "half0001") is None
 
 
 def test_charges_are_atomic_and_never_go_below_zero(store: Store) -> None:
     clock = Clock()
     billing = Billing(PriceList.load(), clock)
-    with store.begin() as conn:
-        create_account(conn, Ids(2), clock, api_key="pay00001", balance=Decimal("1.00"))
-        after = billing.charge(conn, "pay00001", "test", Decimal("0.4"), "r1")
+    with store.begin() as tx:
+        create_account(tx, Ids(2), clock, api_key="pay00001", balance=Decimal("1.00"))
+        after = billing.charge(tx, "pay00001", "test", Decimal("0.4"), "r1")
         assert after == 60_000_000
-    with pytest.raises(InsufficientCredit), store.begin() as conn:
-        billing.charge(conn, "pay00001", "test", Decimal("0.61"), "r2")
-    with store.begin() as conn:
-        assert billing.balance_units(conn, "pay00001") == 60_000_000
-        rows = conn.execute(text("SELECT amount_units FROM charges")).all()
+    with pytest.raises(InsufficientCredit), store.begin() as tx:
+        billing.charge(tx, "pay00001", "test", Decimal("0.61"), "r2")
+    with store.begin() as tx:
+        assert billing.balance_units(tx, "pay00001") == 60_000_000
+        rows = tx.conn.execute(text("SELECT amount_units FROM charges")).all()
         assert [r[0] for r in rows] == [40_000_000]
 
 
 def test_snapshot_round_trip(store: Store, tmp_path: Path) -> None:
     clock = Clock()
-    with store.begin() as conn:
-        create_account(conn, Ids(3), clock, api_key="snap0001")
+    with store.begin() as tx:
+        create_account(tx, Ids(3), clock, api_key="snap0001")
     store.save_snapshot(tmp_path / "snaps" / "one.db")
-    with store.begin() as conn:
-        create_account(conn, Ids(4), clock, api_key="snap0002")
-        account_state.delete_account(conn, "snap0001")
+    with store.begin() as tx:
+        create_account(tx, Ids(4), clock, api_key="snap0002")
+        account_state.delete_account(tx, "snap0001")
     store.restore_snapshot(tmp_path / "snaps" / "one.db")
-    with store.begin() as conn:
-        keys = {a.api_key for a in account_state.list_accounts(conn)}
+    with store.begin() as tx:
+        keys = {a.api_key for a in account_state.list_accounts(tx)}
     assert keys == {"snap0001"}
 
 
 def test_reset_one_account_keeps_its_credentials(store: Store) -> None:
     clock = Clock()
-    with store.begin() as conn:
-        _, secret = create_account(conn, Ids(5), clock, api_key="keep0001")
-        create_account(conn, Ids(6), clock, api_key="keep0002")
+    with store.begin() as tx:
+        _, secret = create_account(tx, Ids(5), clock, api_key="keep0001")
+        create_account(tx, Ids(6), clock, api_key="keep0002")
     store.reset("keep0001")
-    with store.begin() as conn:
-        assert account_state.secret_is_valid(conn, "keep0001", secret)
+    with store.begin() as tx:
+        assert account_state.secret_is_valid(tx, "keep0001", secret)
     store.reset()
-    with store.begin() as conn:
-        assert account_state.list_accounts(conn) == []
+    with store.begin() as tx:
+        assert account_state.list_accounts(tx) == []
 
 
 def test_committed_writes_survive_reopening(tmp_path: Path) -> None:
     path = str(tmp_path / "durable.db")
     first = Store(path)
     first.migrate()
-    with first.begin() as conn:
-        create_account(conn, Ids(7), Clock(), api_key="dura0001")
+    with first.begin() as tx:
+        create_account(tx, Ids(7), Clock(), api_key="dura0001")
     first.close()
     second = Store(path)
     second.migrate()
-    with second.begin() as conn:
-        assert account_state.get_account(conn, "dura0001") is not None
+    with second.begin() as tx:
+        assert account_state.get_account(tx, "dura0001") is not None
     second.close()

@@ -46,20 +46,20 @@ class Outbox:
     def enqueue(self, url: str, payload: dict[str, Any] | None = None, **options: Any) -> int:
         options.setdefault("api_key", None)
         options.setdefault("kind", "test")
-        with self.store.begin() as conn:
+        with self.store.begin() as tx:
             return outbox.enqueue(
-                conn, self.clock.now(), url=url, payload=payload or {"n": "1"}, **options
+                tx, self.clock.now(), url=url, payload=payload or {"n": "1"}, **options
             )
 
     def delivery(self, delivery_id: int) -> dict[str, Any]:
-        with self.store.begin() as conn:
-            found = history.get_delivery(conn, delivery_id)
+        with self.store.begin() as tx:
+            found = history.get_delivery(tx, delivery_id)
         assert found is not None
         return found
 
     def deliveries(self, **where: Any) -> list[dict[str, Any]]:
-        with self.store.begin() as conn:
-            return history.list_deliveries(conn, history.Filter(**where))
+        with self.store.begin() as tx:
+            return history.list_deliveries(tx, history.Filter(**where))
 
     def receiver(self, **options: Any) -> WebhookReceiver:
         receiver = WebhookReceiver(**options).start()
@@ -67,11 +67,11 @@ class Outbox:
         return receiver
 
     def account(self, **settings: Any) -> account_state.Account:
-        with self.store.begin() as conn:
-            account, _ = create_account(conn, self.ids, self.clock, balance=Decimal("1"))
+        with self.store.begin() as tx:
+            account, _ = create_account(tx, self.ids, self.clock, balance=Decimal("1"))
             if settings:
-                account_state.update_account(conn, account.api_key, **settings)
-            found = account_state.get_account(conn, account.api_key)
+                account_state.update_account(tx, account.api_key, **settings)
+            found = account_state.get_account(tx, account.api_key)
         assert found is not None
         return found
 

@@ -92,15 +92,15 @@ def test_replay_sends_again_with_a_fresh_window_and_keeps_the_history(box: Outbo
         await dispatcher.drain()
         assert box.delivery(delivery_id)["status"] == "failed"
         box.clock.advance(3600)
-        with box.store.begin() as conn:
-            replayed = outbox.replay(conn, delivery_id, box.clock.now())
+        with box.store.begin() as tx:
+            replayed = outbox.replay(tx, delivery_id, box.clock.now())
         assert replayed is not None
         assert (replayed.status, replayed.attempts) == ("pending", 0)
         assert replayed.next_attempt_at == box.clock.now()
         assert replayed.give_up_at == box.clock.now() + replayed.retry_window
         await dispatcher.drain()
-        with box.store.begin() as conn:
-            outbox.replay(conn, delivery_id, box.clock.now())  # a delivered one too
+        with box.store.begin() as tx:
+            outbox.replay(tx, delivery_id, box.clock.now())  # a delivered one too
         await dispatcher.drain()
         await dispatcher.stop()
 
@@ -108,8 +108,8 @@ def test_replay_sends_again_with_a_fresh_window_and_keeps_the_history(box: Outbo
     found = box.delivery(delivery_id)
     assert found["status"] == "delivered"
     assert [a["response_status"] for a in found["attempts"]] == [500, 200, 200]
-    with box.store.begin() as conn:
-        assert outbox.replay(conn, 999, box.clock.now()) is None
+    with box.store.begin() as tx:
+        assert outbox.replay(tx, 999, box.clock.now()) is None
 
 
 def test_deliveries_deleted_while_in_flight_are_dropped_quietly(box: Outbox) -> None:

@@ -32,7 +32,7 @@ def get_balance(ctx: Ctx) -> dict[str, Any]:
 
 
 def top_up(ctx: Ctx) -> dict[str, Any]:
-    service.top_up(ctx.conn, ctx.services.billing, ctx.principal.account, ctx.params.text("trx"))
+    service.top_up(ctx.tx, ctx.services.billing, ctx.principal.account, ctx.params.text("trx"))
     return {"error-code": "200", "error-code-label": "success"}
 
 
@@ -42,7 +42,7 @@ def change_settings(ctx: Ctx) -> dict[str, Any]:
     mo = mo if mo is not None else ctx.params.text("moCallbackUrl")
     dr = ctx.params.text("drCallBackUrl")
     dr = dr if dr is not None else ctx.params.text("drCallbackUrl")
-    account = service.change_settings(ctx.conn, ctx.principal.account, mo, dr)
+    account = service.change_settings(ctx.tx, ctx.principal.account, mo, dr)
     limits = ctx.services.limits.rules
     return service.settings_body(
         account,
@@ -61,7 +61,7 @@ def _secret_body(ctx: Ctx, secret: ApiSecret) -> dict[str, Any]:
 
 def retrieve_api_secrets(ctx: Ctx) -> dict[str, Any]:
     api_key = ctx.path["api_key"]
-    secrets = service.list_secrets(ctx.conn, ctx.principal.account, api_key)
+    secrets = service.list_secrets(ctx.tx, ctx.principal.account, api_key)
     return {
         "_links": {"self": {"href": f"/accounts/{api_key}/secrets"}},
         "_embedded": {"secrets": [_secret_body(ctx, s) for s in secrets]},
@@ -77,7 +77,7 @@ def create_api_secret(ctx: Ctx) -> Response:
             invalid_parameters=[InvalidParameter("secret", "is required")],
         )
     secret = service.create_secret(
-        ctx.conn,
+        ctx.tx,
         ctx.services.ids,
         ctx.services.clock,
         ctx.principal.account,
@@ -89,15 +89,13 @@ def create_api_secret(ctx: Ctx) -> Response:
 
 def retrieve_api_secret(ctx: Ctx) -> dict[str, Any]:
     secret = service.get_secret(
-        ctx.conn, ctx.principal.account, ctx.path["api_key"], ctx.path["secret_id"]
+        ctx.tx, ctx.principal.account, ctx.path["api_key"], ctx.path["secret_id"]
     )
     return _secret_body(ctx, secret)
 
 
 def revoke_api_secret(ctx: Ctx) -> Response:
-    service.revoke_secret(
-        ctx.conn, ctx.principal.account, ctx.path["api_key"], ctx.path["secret_id"]
-    )
+    service.revoke_secret(ctx.tx, ctx.principal.account, ctx.path["api_key"], ctx.path["secret_id"])
     return no_content()
 
 

@@ -4,8 +4,6 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection
-
 from ringback.core.billing import Billing
 from ringback.core.clock import Clock
 from ringback.core.errors import (
@@ -20,6 +18,7 @@ from ringback.core.money import from_units
 from ringback.core.secrets import MAX_SECRETS, secret_problems
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account, ApiSecret
+from ringback.state.store import Tx
 
 SECRETS_DOCS = "https://developer.nexmo.com/api-errors/account/secret-management"
 
@@ -28,14 +27,12 @@ def balance(account: Account) -> dict[str, object]:
     return {"value": float(from_units(account.balance_units)), "autoReload": account.auto_reload}
 
 
-def top_up(conn: Connection, billing: Billing, account: Account, trx: str | None) -> None:
+def top_up(tx: Tx, billing: Billing, account: Account, trx: str | None) -> None:
     if not account.auto_reload:
         raise Unauthorized("not auto-reload enabled")
     if not trx:
         raise InvalidParameters("Missing trx", missing=True)
-    billing.credit(
-        conn, account.api_key, "top-up", from_units(account.auto_reload_amount_units), trx
-    )
+    billing.credit(tx, account.api_key, "top-up", from_units(account.auto_reload_amount_units), trx)
 
 
 def _callback_url(value: str, name: str) -> str:
@@ -50,15 +47,13 @@ def _callback_url(value: str, name: str) -> str:
     return value
 
 
-def change_settings(
-    conn: Connection, account: Account, mo_url: str | None, dr_url: str | None
-) -> Account:
+def change_settings(tx: Tx, account: Account, mo_url: str | None, dr_url: str | None) -> Account:
     values: dict[str, str] = {}
     if mo_url is not None:
         values["mo_callback_url"] = _callback_url(mo_url, "moCallBackUrl")
     if dr_url is not None:
         values["dr_callback_url"] = _callback_url(dr_url, "drCallBackUrl")
-    updated = account_state.update_account(conn, account.api_key, **values)
+    updated = account_state.update_account(tx, account.api_key, **values)
     assert updated is not None
     return updated
 
@@ -75,21 +70,21 @@ def own_key(account: Account, api_key: str) -> None:
         )
 
 
-def list_secrets(conn: Connection, account: Account, api_key: str) -> list[ApiSecret]:
+def list_secrets(tx: Tx, account: Account, api_key: str) -> list[ApiSecret]:
     own_key(account, api_key)
-    return account_state.list_secrets(conn, api_key)
+    return account_state.list_secrets(tx, api_key)
 
 
-def get_secret(conn: Connection, account: Account, api_key: str, secret_id: str) -> ApiSecret:
+def get_secret(tx: Tx, account: Account, api_key: str, secret_id: str) -> ApiSecret:
     own_key(account, api_key)
-    for secret in account_state.list_secrets(conn, api_key):
+    for secret in account_state.list_secrets(tx, api_key):
         if secret.id == secret_id:
             return secret
     raise NotFound(f"ID '{secret_id}' could not be found", title="Invalid ID", slug="invalid-id")
 
 
 def create_secret(
-    conn: Connection, ids: Ids, clock: Clock, account: Account, api_key: str, secret: object
+    tx: Tx, ids: Ids, clock: Clock, account: Account, api_key: str, secret: object
 ) -> ApiSecret:
     own_key(account, api_key)
     if not isinstance(secret, str):
@@ -105,25 +100,25 @@ def create_secret(
             slug=f"{SECRETS_DOCS}#validation",
             invalid_parameters=[InvalidParameter("secret", p) for p in problems],
         )
-    if account_state.count_secrets(conn, api_key) >= MAX_SECRETS:
+    if account_state.count_secrets(tx, api_key) >= MAX_SECRETS:
         raise Forbidden(
             f"Account reached maximum number [{MAX_SECRETS}] of allowed secrets",
             title="Secret Addition Forbidden",
             slug=f"{SECRETS_DOCS}#add-excess-secret",
         )
-    return account_state.add_secret(conn, ids.uuid(), api_key, secret, clock.now())
+    return account_state.add_secret(tx, ids.uuid(), api_key, secret, clock.now())
 
 
-def revoke_secret(conn: Connection, account: Account, api_key: str, secret_id: str) -> None:
-    get_secret(conn, account, api_key, secret_id)
-    if account_state.count_secrets(conn, api_key) <= 1:
+def revoke_secret(tx: Tx, account: Account, api_key: str, secret_id: str) -> None:
+    get_secret(tx, account, api_key, secret_id)
+    if account_state.count_secrets(tx, api_key) <= 1:
         raise Forbidden(
             "Can not delete the last secret. The account must always have at least 1 secret "
             "active at any time",
             title="Secret Deletion Forbidden",
             slug=f"{SECRETS_DOCS}#delete-last-secret",
         )
-    account_state.delete_secret(conn, api_key, secret_id)
+    account_state.delete_secret(tx, api_key, secret_id)
 
 
 def settings_body(account: Account, max_outbound: int, max_calls: int) -> dict[str, object]:

@@ -124,7 +124,7 @@ def _page_links(ctx: Ctx, page: Page) -> dict[str, Any]:
 
 def list_application(ctx: Ctx) -> dict[str, Any]:
     number, size = parse_page_query(ctx.params.query.get("page"), ctx.params.query.get("page_size"))
-    page = service.list_applications(ctx.conn, ctx.api_key, number, size)
+    page = service.list_applications(ctx.tx, ctx.api_key, number, size)
     return {
         "page_size": page.page_size,
         "page": page.page,
@@ -137,25 +137,23 @@ def list_application(ctx: Ctx) -> dict[str, Any]:
 
 def create_application(ctx: Ctx) -> Response:
     app, private_key = service.create_application(
-        ctx.conn, ctx.services.ids, ctx.services.clock, ctx.api_key, _json_object(ctx.params)
+        ctx.tx, ctx.services.ids, ctx.services.clock, ctx.api_key, _json_object(ctx.params)
     )
     return VonageJSON(_application_body(ctx, app, private_key), status_code=201)
 
 
 def get_application(ctx: Ctx) -> dict[str, Any]:
-    app = service.get_application(ctx.conn, ctx.api_key, ctx.path["id"])
+    app = service.get_application(ctx.tx, ctx.api_key, ctx.path["id"])
     return _application_body(ctx, app)
 
 
 def update_application(ctx: Ctx) -> dict[str, Any]:
-    app = service.update_application(
-        ctx.conn, ctx.api_key, ctx.path["id"], _json_object(ctx.params)
-    )
+    app = service.update_application(ctx.tx, ctx.api_key, ctx.path["id"], _json_object(ctx.params))
     return _application_body(ctx, app)
 
 
 def delete_application(ctx: Ctx) -> Response:
-    service.delete_application(ctx.conn, ctx.api_key, ctx.path["id"])
+    service.delete_application(ctx.tx, ctx.api_key, ctx.path["id"])
     return no_content()
 
 

@@ -4,8 +4,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
-
 from ringback.apis.applications.keys import key_pairs
 from ringback.apis.applications.schemas import parse_config
 from ringback.core.clock import Clock
@@ -13,6 +11,7 @@ from ringback.core.errors import NotFound
 from ringback.core.ids import Ids
 from ringback.state import applications as state
 from ringback.state.applications import Application
+from ringback.state.store import Tx
 
 # "If set to `true`, Vonage may store and use your content ..."; `default: true` on create
 DEFAULT_IMPROVE_AI = True
@@ -37,7 +36,7 @@ def not_found(app_id: str) -> NotFound:
 
 
 def create_application(
-    conn: Connection, ids: Ids, clock: Clock, api_key: str, body: dict[str, Any] | None
+    tx: Tx, ids: Ids, clock: Clock, api_key: str, body: dict[str, Any] | None
 ) -> tuple[Application, str | None]:
     """The new application and, when Ringback made its key pair, the private key (shown once)."""
     config = parse_config(body)
@@ -46,7 +45,7 @@ def create_application(
     if public_key is None:
         private_key, public_key = key_pairs.take()
     app_id = ids.uuid()
-    while state.application_exists(conn, app_id):  # a re-seeded id source repeats itself
+    while state.application_exists(tx, app_id):  # a re-seeded id source repeats itself
         app_id = ids.uuid()
     improve_ai = DEFAULT_IMPROVE_AI if config.improve_ai is None else config.improve_ai
     app = Application(
@@ -57,36 +56,36 @@ def create_application(
         privacy={"improve_ai": improve_ai},
         public_key=public_key,
         created_at=clock.now(),
-        seq=state.next_seq(conn),
+        seq=state.next_seq(tx),
     )
-    state.insert_application(conn, app)
+    state.insert_application(tx, app)
     return app, private_key
 
 
-def get_application(conn: Connection, api_key: str, app_id: str) -> Application:
-    app = state.get_application(conn, api_key, app_id)
+def get_application(tx: Tx, api_key: str, app_id: str) -> Application:
+    app = state.get_application(tx, api_key, app_id)
     if app is None:
         raise not_found(app_id)
     return app
 
 
-def list_applications(conn: Connection, api_key: str, page: int, page_size: int) -> Page:
-    total = state.count_applications(conn, api_key)
-    apps = state.list_applications(conn, api_key, (page - 1) * page_size, page_size)
+def list_applications(tx: Tx, api_key: str, page: int, page_size: int) -> Page:
+    total = state.count_applications(tx, api_key)
+    apps = state.list_applications(tx, api_key, (page - 1) * page_size, page_size)
     return Page(apps, page, page_size, total)
 
 
 def update_application(
-    conn: Connection, api_key: str, app_id: str, body: dict[str, Any] | None
+    tx: Tx, api_key: str, app_id: str, body: dict[str, Any] | None
 ) -> Application:
     """A PUT replaces name and capabilities; the key and privacy stay unless given."""
     config = parse_config(body)
-    current = get_application(conn, api_key, app_id)
+    current = get_application(tx, api_key, app_id)
     privacy = current.privacy
     if config.improve_ai is not None:
         privacy = {"improve_ai": config.improve_ai}
     updated = state.replace_application(
-        conn,
+        tx,
         api_key,
         app_id,
         name=config.name,
@@ -98,7 +97,7 @@ def update_application(
     return updated
 
 
-def delete_application(conn: Connection, api_key: str, app_id: str) -> None:
-    if not state.delete_application(conn, api_key, app_id):
+def delete_application(tx: Tx, api_key: str, app_id: str) -> None:
+    if not state.delete_application(tx, api_key, app_id):
         raise not_found(app_id)
-    state.unlink_numbers(conn, api_key, app_id)
+    state.unlink_numbers(tx, api_key, app_id)

@@ -13,22 +13,21 @@ or forms only.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-
 from ringback.apis.insight import bodies, service
 from ringback.apis.insight.schemas import InsightQuery
 from ringback.apis.insight.service import Insight
 from ringback.core.billing import Billing
+from ringback.state.store import Tx
 from ringback.webhooks import outbox
 
 KIND = "ni-async"
 CALLBACK_DELAY = 0.5
 
 
-def enqueue(conn: Connection, now: float, api_key: str, insight: Insight) -> int:
+def enqueue(tx: Tx, now: float, api_key: str, insight: Insight) -> int:
     assert insight.query.callback is not None
     return outbox.enqueue(
-        conn,
+        tx,
         now,
         api_key=api_key,
         kind=KIND,
@@ -43,7 +42,7 @@ def enqueue(conn: Connection, now: float, api_key: str, insight: Insight) -> int
 
 
 def look_up_async(
-    conn: Connection,
+    tx: Tx,
     billing: Billing,
     now: float,
     api_key: str,
@@ -51,6 +50,6 @@ def look_up_async(
     query: InsightQuery,
 ) -> Insight:
     """An Advanced lookup whose answer goes to `query.callback`; charged now, like Vonage."""
-    insight = service.look_up(conn, billing, api_key, request_id, query)
-    enqueue(conn, now, api_key, insight)
+    insight = service.look_up(tx, billing, api_key, request_id, query)
+    enqueue(tx, now, api_key, insight)
     return insight

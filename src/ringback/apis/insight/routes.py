@@ -54,7 +54,7 @@ def lookup_handler(level: str, fmt: str) -> Handler:
         _notice_sunset()
         query = schemas.query(ctx.params, level)
         request_id = ctx.services.ids.uuid()
-        insight = service.look_up(ctx.conn, ctx.services.billing, ctx.api_key, request_id, query)
+        insight = service.look_up(ctx.tx, ctx.services.billing, ctx.api_key, request_id, query)
         if fmt == "xml":
             return xml_response(xml_bodies.lookup(insight))
         return VonageJSON(bodies.for_level(insight), headers=SUNSET_HEADERS)
@@ -68,7 +68,7 @@ def async_handler(fmt: str) -> Handler:
         _notice_sunset()
         query = schemas.query(ctx.params, "advanced", is_async=True)
         insight = callbacks.look_up_async(
-            ctx.conn,
+            ctx.tx,
             ctx.services.billing,
             ctx.services.clock.now(),
             ctx.api_key,

@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection
-
 from ringback.apis.insight import network_view
 from ringback.apis.insight.callers import CallerIdentity, identity
 from ringback.apis.insight.network_view import NetworkView
@@ -26,6 +24,7 @@ from ringback.core.errors import InternalError
 from ringback.core.money import to_units
 from ringback.core.prices import PriceListError
 from ringback.network.behaviours import effective
+from ringback.state.store import Tx
 
 CNAM_COUNTRIES = frozenset({"US"})
 REFUND_PRODUCT = "ni-refund"
@@ -65,7 +64,7 @@ def _price(billing: Billing, product: str, region: str) -> Decimal:
 
 
 def _bill(
-    conn: Connection,
+    tx: Tx,
     billing: Billing,
     api_key: str,
     request_id: str,
@@ -86,23 +85,23 @@ def _bill(
         refund += max(live, Decimal(0))
     for product, amount in charges:
         if amount > 0:
-            billing.charge(conn, api_key, product, amount, request_id)
+            billing.charge(tx, api_key, product, amount, request_id)
     if refund > 0:
-        billing.credit(conn, api_key, REFUND_PRODUCT, refund, request_id)
-    balance = billing.balance_units(conn, api_key)
+        billing.credit(tx, api_key, REFUND_PRODUCT, refund, request_id)
+    balance = billing.balance_units(tx, api_key)
     if balance is None:
         raise InternalError(f"account {api_key} not found")
     return Bill(to_units(sum((a for _, a in charges), Decimal(0))), to_units(refund), balance)
 
 
 def look_up(
-    conn: Connection, billing: Billing, api_key: str, request_id: str, query: InsightQuery
+    tx: Tx, billing: Billing, api_key: str, request_id: str, query: InsightQuery
 ) -> Insight:
     subject = resolve(query.number, query.country)
-    network = network_view.view(subject, effective(conn, subject.msisdn))
+    network = network_view.view(subject, effective(tx, subject.msisdn))
     partial = query.level == "advanced" and network.partial
     caller = None
     if query.cnam and subject.region in CNAM_COUNTRIES:
         caller = identity(subject.msisdn)
-    bill = _bill(conn, billing, api_key, request_id, query, subject, partial)
+    bill = _bill(tx, billing, api_key, request_id, query, subject, partial)
     return Insight(request_id, query, subject, network, caller, bill)

@@ -6,14 +6,13 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection
-
 from ringback.core.billing import Billing
 from ringback.core.errors import InsufficientCredit
 from ringback.core.money import from_units
 from ringback.scheduler.runner import Scheduler
 from ringback.state import numbers as number_state
 from ringback.state.numbers import OwnedNumber
+from ringback.state.store import Tx
 
 RENEW_JOB = "number.renew"
 
@@ -27,32 +26,30 @@ def add_months(timestamp: float, months: int) -> float:
     return start.replace(year=year, month=month, day=day).timestamp()
 
 
-def schedule(scheduler: Scheduler, conn: Connection, number: OwnedNumber, cycle: int) -> None:
+def schedule(scheduler: Scheduler, tx: Tx, number: OwnedNumber, cycle: int) -> None:
     """Renewal `cycle` (1 = the second month) of a number, due at its `renews_at`."""
     payload = {"msisdn": number.msisdn, "cycle": cycle, "renews_at": number.renews_at}
-    scheduler.schedule(conn, RENEW_JOB, number.renews_at, payload, number.api_key)
+    scheduler.schedule(tx, RENEW_JOB, number.renews_at, payload, number.api_key)
 
 
-def renew(
-    conn: Connection, billing: Billing, scheduler: Scheduler, payload: dict[str, Any]
-) -> None:
+def renew(tx: Tx, billing: Billing, scheduler: Scheduler, payload: dict[str, Any]) -> None:
     """Charge the next month, or release the number when the balance cannot pay for it
     (Vonage: "at a zero balance ... the rented numbers are cancelled"; the dashboard guide:
     "if your account has insufficient credit, your numbers may be released")."""
-    number = number_state.get_number(conn, str(payload.get("msisdn")))
+    number = number_state.get_number(tx, str(payload.get("msisdn")))
     if number is None or number.renews_at != payload.get("renews_at"):
         return  # cancelled, or bought again since: that purchase has its own renewal
     cycle = int(payload.get("cycle", 1))
     product = f"number-{number.type}"
     try:
         billing.charge(
-            conn, number.api_key, product, from_units(number.monthly_cost_units), number.msisdn
+            tx, number.api_key, product, from_units(number.monthly_cost_units), number.msisdn
         )
     except InsufficientCredit:
-        number_state.delete_number(conn, number.msisdn)
+        number_state.delete_number(tx, number.msisdn)
         return
     renews_at = add_months(number.bought_at, cycle + 1)
-    number_state.update_number(conn, number.msisdn, renews_at=renews_at)
-    renewed = number_state.get_number(conn, number.msisdn)
+    number_state.update_number(tx, number.msisdn, renews_at=renews_at)
+    renewed = number_state.get_number(tx, number.msisdn)
     assert renewed is not None
-    schedule(scheduler, conn, renewed, cycle + 1)
+    schedule(scheduler, tx, renewed, cycle + 1)

@@ -78,7 +78,7 @@ def search_available_numbers(ctx: Ctx) -> dict[str, Any]:
         pattern=schemas.pattern(params),
         page=schemas.page(params),
     )
-    count, numbers = service.search(ctx.conn, ctx.services.billing.prices, query)
+    count, numbers = service.search(ctx.tx, ctx.services.billing.prices, query)
     return _listing(count, [_available_body(n) for n in numbers])
 
 
@@ -86,7 +86,7 @@ def buy_number(ctx: Ctx) -> dict[str, Any]:
     country = schemas.country(ctx.params)
     msisdn = schemas.msisdn(ctx.params)
     service.buy(
-        ctx.conn,
+        ctx.tx,
         ctx.services.billing,
         ctx.services.scheduler,
         ctx.principal.account,
@@ -101,7 +101,7 @@ def cancel_number(ctx: Ctx) -> dict[str, Any]:
     country = schemas.country(ctx.params)
     msisdn = schemas.msisdn(ctx.params)
     target = schemas.optional(ctx.params, "target_api_key", 100)
-    service.cancel(ctx.conn, ctx.principal.account, country, msisdn, target)
+    service.cancel(ctx.tx, ctx.principal.account, country, msisdn, target)
     return SUCCESS
 
 
@@ -119,7 +119,7 @@ def update_number(ctx: Ctx) -> dict[str, Any]:
         messages_callback_type=schemas.text(params, "messagesCallbackType", 10),
         messages_callback_value=schemas.text(params, "messagesCallbackValue", 100),
     )
-    service.update(ctx.conn, ctx.principal.account, country, msisdn, changes)
+    service.update(ctx.tx, ctx.principal.account, country, msisdn, changes)
     return SUCCESS
 
 
@@ -133,9 +133,7 @@ def list_owned_numbers(ctx: Ctx) -> dict[str, Any]:
         pattern=pattern.digits,
         search_pattern=pattern.search_pattern,
     )
-    count, numbers = service.list_owned(
-        ctx.conn, ctx.principal.account, where, schemas.page(params)
-    )
+    count, numbers = service.list_owned(ctx.tx, ctx.principal.account, where, schemas.page(params))
     return _listing(count, [_owned_body(n) for n in numbers])
 
 
@@ -159,8 +157,8 @@ def routes() -> list[Any]:
 
 def register_jobs(services: Services) -> None:
     async def renew_number(job: Job) -> None:
-        with services.store.begin() as conn:
-            renewals.renew(conn, services.billing, services.scheduler, job.payload)
+        with services.store.begin() as tx:
+            renewals.renew(tx, services.billing, services.scheduler, job.payload)
 
     services.scheduler.register(renewals.RENEW_JOB, renew_number)
 

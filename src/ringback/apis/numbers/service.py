@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection
-
 from ringback.apis.numbers import renewals
 from ringback.apis.numbers.schemas import Page, Pattern, invalid
 from ringback.core.billing import Billing
@@ -19,6 +17,7 @@ from ringback.scheduler.runner import Scheduler
 from ringback.state import numbers as number_state
 from ringback.state.accounts import Account
 from ringback.state.numbers import OwnedFilter, OwnedNumber
+from ringback.state.store import Tx
 
 METHOD_FAILED = "method failed"
 # Vonage's label for countries whose numbers need a local address first [spec response420].
@@ -67,7 +66,7 @@ class NumberChanges:
     messages_callback_value: str | None = None
 
 
-def search(conn: Connection, prices: PriceList, query: SearchQuery) -> tuple[int, list[Available]]:
+def search(tx: Tx, prices: PriceList, query: SearchQuery) -> tuple[int, list[Available]]:
     country = query.country
     if not number_pool.supported_country(country):
         raise invalid("country")
@@ -80,7 +79,7 @@ def search(conn: Connection, prices: PriceList, query: SearchQuery) -> tuple[int
                 country, number_type, query.pattern.digits, query.pattern.search_pattern
             )
     offered.sort(key=lambda n: n.msisdn)
-    taken = number_state.owned_among(conn, (n.msisdn for n in offered))
+    taken = number_state.owned_among(tx, (n.msisdn for n in offered))
     free = [n for n in offered if n.msisdn not in taken]
     start = query.page.offset
     return len(free), [
@@ -104,7 +103,7 @@ def _act_for(account: Account, target_api_key: str | None) -> None:
 
 
 def buy(
-    conn: Connection,
+    tx: Tx,
     billing: Billing,
     scheduler: Scheduler,
     account: Account,
@@ -118,12 +117,12 @@ def buy(
     if country in DASHBOARD_ONLY:
         raise MethodFailed(DASHBOARD_LABEL)
     number_type = number_pool.classify(country, msisdn)
-    if number_type is None or number_state.get_number(conn, msisdn) is not None:
+    if number_type is None or number_state.get_number(tx, msisdn) is not None:
         raise MethodFailed(METHOD_FAILED)
     product = f"number-{number_type}"
     price = billing.prices.price(product, country)
     try:
-        billing.charge(conn, account.api_key, product, price, msisdn)
+        billing.charge(tx, account.api_key, product, price, msisdn)
     except InsufficientCredit as exc:
         # Vonage answers a purchase without credit with a bare "method failed" (nexmo-cli#157)
         raise MethodFailed(METHOD_FAILED) from exc
@@ -146,26 +145,24 @@ def buy(
         bought_at=now,
         renews_at=renewals.add_months(now, 1),
     )
-    number_state.insert_number(conn, number)
-    renewals.schedule(scheduler, conn, number, 1)
+    number_state.insert_number(tx, number)
+    renewals.schedule(scheduler, tx, number, 1)
     return number
 
 
-def _own(conn: Connection, account: Account, country: str, msisdn: str) -> OwnedNumber:
+def _own(tx: Tx, account: Account, country: str, msisdn: str) -> OwnedNumber:
     """The caller's number; someone else's answers exactly like one that does not exist."""
-    number = number_state.get_number(conn, msisdn)
+    number = number_state.get_number(tx, msisdn)
     if number is None or number.api_key != account.api_key or number.country != country:
         raise MethodFailed(METHOD_FAILED)
     return number
 
 
-def cancel(
-    conn: Connection, account: Account, country: str, msisdn: str, target_api_key: str | None
-) -> None:
+def cancel(tx: Tx, account: Account, country: str, msisdn: str, target_api_key: str | None) -> None:
     _act_for(account, target_api_key)
-    _own(conn, account, country, msisdn)
-    number_state.delete_number(conn, msisdn)
-    job_state.delete_jobs_of(conn, renewals.RENEW_JOB, "msisdn", msisdn)
+    _own(tx, account, country, msisdn)
+    number_state.delete_number(tx, msisdn)
+    job_state.delete_jobs_of(tx, renewals.RENEW_JOB, "msisdn", msisdn)
 
 
 def _url(value: str, name: str) -> str | None:
@@ -177,16 +174,16 @@ def _url(value: str, name: str) -> str | None:
     return value
 
 
-def _application(conn: Connection, account: Account, value: str, name: str) -> str | None:
+def _application(tx: Tx, account: Account, value: str, name: str) -> str | None:
     if value == "":
         return None
-    if not number_state.application_of(conn, value, account.api_key):
+    if not number_state.application_of(tx, value, account.api_key):
         raise invalid(name)
     return value
 
 
 def _voice_callback(
-    conn: Connection, account: Account, kind: str, value: str
+    tx: Tx, account: Account, kind: str, value: str
 ) -> tuple[str | None, str | None]:
     if kind not in ("", *VOICE_CALLBACK_TYPES):
         raise invalid("voiceCallbackType")
@@ -195,7 +192,7 @@ def _voice_callback(
     if kind == "":
         raise invalid("voiceCallbackType")
     if kind == "app":
-        _application(conn, account, value, "voiceCallbackValue")
+        _application(tx, account, value, "voiceCallbackValue")
     elif not (_SIP_URI if kind == "sip" else _TEL).match(value):
         raise invalid("voiceCallbackValue")
     return kind, value.removeprefix("+") if kind == "tel" else value
@@ -211,7 +208,7 @@ def _pair(first: str | None, second: str | None, names: tuple[str, str]) -> tupl
 
 
 def _messages_callback(
-    conn: Connection, account: Account, kind: str, value: str
+    tx: Tx, account: Account, kind: str, value: str
 ) -> tuple[str | None, str | None]:
     if kind == "" and value == "":
         return None, None
@@ -219,16 +216,14 @@ def _messages_callback(
         raise invalid("messagesCallbackType")
     if not value:
         raise invalid("messagesCallbackValue")
-    return kind, _application(conn, account, value, "messagesCallbackValue")
+    return kind, _application(tx, account, value, "messagesCallbackValue")
 
 
-def update(
-    conn: Connection, account: Account, country: str, msisdn: str, changes: NumberChanges
-) -> None:
-    _own(conn, account, country, msisdn)
+def update(tx: Tx, account: Account, country: str, msisdn: str, changes: NumberChanges) -> None:
+    _own(tx, account, country, msisdn)
     values: dict[str, str | None] = {}
     if changes.app_id is not None:
-        values["app_id"] = _application(conn, account, changes.app_id, "app_id")
+        values["app_id"] = _application(tx, account, changes.app_id, "app_id")
     if changes.mo_http_url is not None:
         values["mo_http_url"] = _url(changes.mo_http_url, "moHttpUrl")
     if changes.mo_smpp_sys_type is not None:
@@ -241,7 +236,7 @@ def update(
         ("voiceCallbackType", "voiceCallbackValue"),
     )
     if voice is not None:
-        kind, value = _voice_callback(conn, account, *voice)
+        kind, value = _voice_callback(tx, account, *voice)
         values.update(voice_callback_type=kind, voice_callback_value=value)
     messages = _pair(
         changes.messages_callback_type,
@@ -249,12 +244,12 @@ def update(
         ("messagesCallbackType", "messagesCallbackValue"),
     )
     if messages is not None:
-        kind, value = _messages_callback(conn, account, *messages)
+        kind, value = _messages_callback(tx, account, *messages)
         values.update(messages_callback_type=kind, messages_callback_value=value)
-    number_state.update_number(conn, msisdn, **values)
+    number_state.update_number(tx, msisdn, **values)
 
 
 def list_owned(
-    conn: Connection, account: Account, where: OwnedFilter, page: Page
+    tx: Tx, account: Account, where: OwnedFilter, page: Page
 ) -> tuple[int, list[OwnedNumber]]:
-    return number_state.list_numbers(conn, account.api_key, where, page.offset, page.size)
+    return number_state.list_numbers(tx, account.api_key, where, page.offset, page.size)

@@ -15,8 +15,6 @@ import dataclasses
 import time
 from typing import Any
 
-from sqlalchemy import Connection
-
 from ringback.apis.sms import parts as part_state
 from ringback.apis.sms.parts import Part
 from ringback.core.money import price_text
@@ -27,6 +25,7 @@ from ringback.network.inbound import route_inbound_sms
 from ringback.scheduler.jobs import Job
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account
+from ringback.state.store import Tx
 from ringback.webhooks import outbox
 
 RECEIPT_KIND = "sms-dlr"
@@ -61,41 +60,41 @@ def receipt(part: Part, status: str, err_code: int, now: float) -> dict[str, str
     return fields
 
 
-def deliver(conn: Connection, services: Services, job: Job) -> None:
-    part = part_state.get(conn, str(job.payload.get("message_id")))
+def deliver(tx: Tx, services: Services, job: Job) -> None:
+    part = part_state.get(tx, str(job.payload.get("message_id")))
     if part is None or part.final:
         return  # the account was reset, or this job already ran
     now = services.clock.now()
-    behaviour = behaviour_for(conn, part.to_msisdn)
+    behaviour = behaviour_for(tx, part.to_msisdn)
     if job.payload.get("expires"):
         status = "expired"
         err_code = behaviour.err_code if behaviour.sms == "expired" else TTL_EXPIRED_ERR_CODE
     else:
         status, err_code = behaviour.sms, behaviour.err_code
-    part_state.finish(conn, part.message_id, status, err_code, now)
+    part_state.finish(tx, part.message_id, status, err_code, now)
     if status == "delivered":
         ids = [str(i) for i in job.payload.get("message_ids") or [part.message_id]]
         if ids == [part.message_id]:  # a one-part message: the row just written, not re-read
             siblings = [dataclasses.replace(part, status=status, err_code=err_code, final_at=now)]
         else:
-            siblings = part_state.of_message(conn, ids)
+            siblings = part_state.of_message(tx, ids)
         # only the last part to land sees every part delivered (this one included)
         if all(sibling.status == "delivered" for sibling in siblings):
-            hand_over(conn, services, siblings, now)
+            hand_over(tx, services, siblings, now)
     if not part.status_report_req:
         return
-    account = account_state.get_account(conn, part.api_key)
+    account = account_state.get_account(tx, part.api_key)
     if account is not None:
-        send_receipt(conn, services, account, part, receipt(part, status, err_code, now), now)
+        send_receipt(tx, services, account, part, receipt(part, status, err_code, now), now)
 
 
-def hand_over(conn: Connection, services: Services, siblings: list[Part], now: float) -> None:
+def hand_over(tx: Tx, services: Services, siblings: list[Part], now: float) -> None:
     """The whole message reaches the handset, or the account renting the number."""
     first = siblings[0]
     binary = first.encoding == "binary"
     text = "".join(p.body for p in siblings)
     routed = route_inbound_sms(
-        conn,
+        tx,
         services,
         sender=first.sender,
         to=first.to_msisdn,
@@ -107,7 +106,7 @@ def hand_over(conn: Connection, services: Services, siblings: list[Part], now: f
     if routed is not None:
         return  # network/inbound.py recorded it on the number's inbox itself
     handsets.record(
-        conn,
+        tx,
         services.changes,
         msisdn=first.to_msisdn,
         direction="received",
@@ -123,7 +122,7 @@ def hand_over(conn: Connection, services: Services, siblings: list[Part], now: f
 
 
 def send_receipt(
-    conn: Connection,
+    tx: Tx,
     services: Services,
     account: Account,
     part: Part,
@@ -135,7 +134,7 @@ def send_receipt(
         return
     method, content_type = METHODS.get(account.sms_webhook_method, METHODS["POST-JSON"])
     outbox.enqueue(
-        conn,
+        tx,
         now,
         api_key=account.api_key,
         kind=RECEIPT_KIND,

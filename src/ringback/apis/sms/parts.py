@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
+from ringback.state.store import Tx
 from ringback.state.tables import sms_messages
 
 SUBMITTED = "submitted"
@@ -77,28 +78,28 @@ _CONVERT = (
 )
 
 
-def add(conn: Connection, part: Part) -> None:
-    conn.execute(_ADD, part.__dict__)
+def add(tx: Tx, part: Part) -> None:
+    tx.conn.execute(_ADD, part.__dict__)
 
 
-def get(conn: Connection, message_id: str) -> Part | None:
-    row = conn.execute(_GET, {"message_id": message_id}).first()
+def get(tx: Tx, message_id: str) -> Part | None:
+    row = tx.conn.execute(_GET, {"message_id": message_id}).first()
     return _part(row) if row else None
 
 
-def of_message(conn: Connection, message_ids: list[str]) -> list[Part]:
+def of_message(tx: Tx, message_ids: list[str]) -> list[Part]:
     """The parts of one message, by their ids (the delivery jobs carry them: `concat_ref`
     has no index, the primary key does)."""
-    rows = conn.execute(_OF_MESSAGE, {"message_ids": message_ids})
+    rows = tx.conn.execute(_OF_MESSAGE, {"message_ids": message_ids})
     return [_part(r) for r in rows]
 
 
-def finish(conn: Connection, message_id: str, status: str, err_code: int, at: float) -> None:
-    conn.execute(
+def finish(tx: Tx, message_id: str, status: str, err_code: int, at: float) -> None:
+    tx.conn.execute(
         _FINISH,
         {"b_message_id": message_id, "b_status": status, "b_err_code": err_code, "b_at": at},
     )
 
 
-def convert(conn: Connection, message_id: str, delivered: bool, at: float) -> None:
-    conn.execute(_CONVERT, {"b_message_id": message_id, "b_converted": delivered, "b_at": at})
+def convert(tx: Tx, message_id: str, delivered: bool, at: float) -> None:
+    tx.conn.execute(_CONVERT, {"b_message_id": message_id, "b_converted": delivered, "b_at": at})

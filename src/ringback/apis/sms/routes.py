@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
 from starlette.responses import Response
 
 from ringback.apis.sms import delivery, schemas, service, wire
@@ -16,6 +15,7 @@ from ringback.core.endpoint import Api, Ctx, route
 from ringback.core.money import price_text, to_units
 from ringback.core.services import Services
 from ringback.scheduler.jobs import Job
+from ringback.state.store import Tx
 
 # /sms/xml first: the registry gives a path the first API whose prefix matches
 SMS_XML = Api("sms", SmsErrorStyle(xml=True), prefixes=("/sms/xml",))
@@ -64,7 +64,7 @@ def _message(part: Submitted) -> dict[str, str]:
 
 def _send(ctx: Ctx, xml: bool) -> Response:
     request = schemas.sms_request(ctx.params)
-    submitted = service.submit(ctx.conn, ctx.services, ctx.principal.account, request)
+    submitted = service.submit(ctx.tx, ctx.services, ctx.principal.account, request)
     return wire.answer([_message(part) for part in submitted], xml=xml)
 
 
@@ -78,7 +78,7 @@ def send_sms_xml(ctx: Ctx) -> Response:
 
 def submit_sms_conversion(ctx: Ctx) -> Response:
     request = schemas.conversion_request(ctx.params)
-    service.convert(ctx.conn, ctx.services, ctx.principal.account, request)
+    service.convert(ctx.tx, ctx.services, ctx.principal.account, request)
     return Response(status_code=200)  # conversion.yml: "200 OK", no body
 
 
@@ -92,8 +92,8 @@ def routes() -> list[Any]:
 
 
 def register_jobs(services: Services) -> None:
-    def deliver(conn: Connection, job: Job) -> None:
-        delivery.deliver(conn, services, job)
+    def deliver(tx: Tx, job: Job) -> None:
+        delivery.deliver(tx, services, job)
 
     services.scheduler.register_sync(DELIVER_JOB, deliver)
 

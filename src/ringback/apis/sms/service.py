@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection
-
 from ringback.apis.sms import parts as part_state
 from ringback.apis.sms.errors import INVALID, UNROUTABLE, SmsRefused
 from ringback.apis.sms.parts import SUBMITTED, Part
@@ -20,6 +18,7 @@ from ringback.network import numbering
 from ringback.network.behaviours import behaviour_for
 from ringback.network.sms_encoding import Encoding, Segments, segment_binary, segment_text
 from ringback.state.accounts import Account
+from ringback.state.store import Tx
 
 PRODUCT = "sms"
 DELIVER_JOB = "sms.deliver"
@@ -51,13 +50,11 @@ def _price(services: Services, region: str | None, network: str | None) -> Decim
         return Decimal(0)  # a price list without SMS prices makes SMS free
 
 
-def submit(
-    conn: Connection, services: Services, account: Account, request: SmsRequest
-) -> list[Submitted]:
+def submit(tx: Tx, services: Services, account: Account, request: SmsRequest) -> list[Submitted]:
     """Raises SmsRefused with the destination's status (6 unroutable, 7 barred, …) or
     InsufficientCredit (status 9); either way the transaction rolls back."""
     info = numbering.lookup(request.to)
-    behaviour = behaviour_for(conn, request.to)
+    behaviour = behaviour_for(tx, request.to)
     # an explicit profile (or a magic number) decides validity; else libphonenumber does
     valid = behaviour.valid if behaviour.valid is not None else bool(info and info.valid)
     if not valid:
@@ -78,9 +75,9 @@ def submit(
     ids = [services.ids.uuid() for _ in segments.parts]
     answer = []
     for index, (message_id, body) in enumerate(zip(ids, segments.parts, strict=True)):
-        balance = services.billing.charge(conn, account.api_key, PRODUCT, price, message_id)
+        balance = services.billing.charge(tx, account.api_key, PRODUCT, price, message_id)
         part_state.add(
-            conn,
+            tx,
             Part(
                 message_id=message_id,
                 api_key=account.api_key,
@@ -108,7 +105,7 @@ def submit(
             ),
         )
         payload = {"message_id": message_id, "message_ids": ids, "expires": expires}
-        services.scheduler.schedule(conn, DELIVER_JOB, due, payload, account.api_key)
+        services.scheduler.schedule(tx, DELIVER_JOB, due, payload, account.api_key)
         answer.append(
             Submitted(
                 message_id=message_id,
@@ -123,11 +120,11 @@ def submit(
     return answer
 
 
-def convert(conn: Connection, services: Services, account: Account, req: ConversionRequest) -> None:
+def convert(tx: Tx, services: Services, account: Account, req: ConversionRequest) -> None:
     """Record a conversion on one of the account's own parts; any other id (unknown, or
     another account's) is invalid, as Vonage cannot tell them apart for you."""
-    part = part_state.get(conn, req.message_id)
+    part = part_state.get(tx, req.message_id)
     if part is None or part.api_key != account.api_key:
         raise InvalidParameters("Invalid parameters")
     at = req.at if req.at is not None else services.clock.now()
-    part_state.convert(conn, part.message_id, req.delivered, at)
+    part_state.convert(tx, part.message_id, req.delivered, at)
