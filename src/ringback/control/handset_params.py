@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from ringback.core.errors import InvalidParameter, InvalidParameters
 from ringback.network import numbering
-from ringback.network.handsets import HandsetMessage
+from ringback.state.handsets import HandsetMessage
 
 MAX_WAIT_SECONDS = 60.0  # a long-poll answers after at most this long, whatever was asked
 DIRECTIONS = {"received": "received", "sent": "sent", "all": None}

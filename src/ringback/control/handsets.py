@@ -33,6 +33,7 @@ from ringback.core.responses import VonageJSON
 from ringback.core.services import Services
 from ringback.network import behaviours, handsets, inbound, numbering
 from ringback.network.sms_encoding import MAX_TEXT_CHARACTERS, segment_text
+from ringback.state import handsets as handset_state
 from ringback.state import numbers as number_state
 from ringback.state.store import Tx
 
@@ -81,7 +82,7 @@ async def read_messages(request: Request, services: Services, body: dict[str, An
         services,
         msisdn,
         wait_of(request),
-        lambda tx: handsets.messages(tx, msisdn, **filters),
+        lambda tx: handset_state.messages(tx, msisdn, **filters),
     )
     return {"msisdn": msisdn, "messages": [message_view(m) for m in found]}
 
@@ -161,8 +162,8 @@ async def send_message(request: Request, services: Services, body: dict[str, Any
             )
         else:
             received = delivered.handset_message_id
-        sent_message = handsets.message(tx, sent)
-        received_message = handsets.message(tx, received) if received is not None else None
+        sent_message = handset_state.message(tx, sent)
+        received_message = handset_state.message(tx, received) if received is not None else None
     assert sent_message is not None
     services.webhooks.wake()
     delivered_to = "handset"

@@ -17,6 +17,7 @@ from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.responses import VonageJSON
 from ringback.core.services import Services
 from ringback.state import accounts as account_state
+from ringback.state.webhook_deliveries import Filter
 from ringback.webhooks import history, outbox
 from ringback.webhooks.dispatcher import TOPIC
 
@@ -61,14 +62,14 @@ def _whole(text: str, name: str, low: int, high: int) -> int:
     return value
 
 
-def parse_filter(params: dict[str, str]) -> history.Filter:
+def parse_filter(params: dict[str, str]) -> Filter:
     unknown = sorted(set(params) - {*FILTERS, "wait"})
     if unknown:
         raise InvalidParameters(f"unknown filter {unknown[0]!r}; filters are {', '.join(FILTERS)}")
     status = params.get("status")
     if status is not None and status not in outbox.STATUSES:
         raise InvalidParameters(f"status must be one of {', '.join(outbox.STATUSES)}")
-    return history.Filter(
+    return Filter(
         status=status,
         url=params.get("url") or None,
         api_key=params.get("api_key") or None,

@@ -8,7 +8,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -18,9 +17,9 @@ from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.money import to_units
 from ringback.core.provisioning import ensure_default_account
 from ringback.core.services import Services
-from ringback.scheduler import jobs as job_state
 from ringback.state import accounts as account_state
-from ringback.state.tables import auth_log
+from ringback.state import auth_log
+from ringback.state import jobs as job_state
 
 SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -145,13 +144,9 @@ async def seed(request: Request, services: Services, body: dict[str, Any]) -> An
 
 
 async def read_auth_log(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    query = select(auth_log).order_by(auth_log.c.id.desc()).limit(500)
-    api_key = request.query_params.get("api_key")
-    if api_key:
-        query = query.where(auth_log.c.api_key == api_key)
     with services.store.begin() as tx:
-        rows = tx.conn.execute(query).all()
-    return {"mode": services.auth.mode.value, "entries": [dict(r._mapping) for r in rows]}
+        entries = auth_log.recent(tx, request.query_params.get("api_key"))
+    return {"mode": services.auth.mode.value, "entries": entries}
 
 
 async def read_rate_limits(request: Request, services: Services, body: dict[str, Any]) -> Any:

@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 import jwt
-from sqlalchemy import insert, select
 
 from ringback.core.clock import Clock
 from ringback.core.errors import InvalidParameters, Unauthorized
 from ringback.core.request_params import RequestParams
 from ringback.core.signatures import signature_matches
 from ringback.state import accounts as account_state
+from ringback.state import applications as application_state
+from ringback.state import auth_log
 from ringback.state.accounts import Account
 from ringback.state.store import Tx
-from ringback.state.tables import applications, auth_log
 
 SIGNATURE_WINDOW_SECONDS = 300
 JWT_LEEWAY_SECONDS = 30
@@ -100,8 +100,9 @@ class Authenticator:
             return Principal(account=account, credential=Credential.PARAMS)
 
     def _log(self, tx: Tx, req: AuthRequest, refusal: AuthRefused) -> None:
-        tx.conn.execute(
-            insert(auth_log).values(
+        auth_log.record(
+            tx,
+            auth_log.Refusal(
                 at=self.clock.now(),
                 api=req.api,
                 method=req.method,
@@ -109,7 +110,7 @@ class Authenticator:
                 api_key=refusal.claimed_api_key,
                 reason=refusal.reason,
                 mode=self.mode.value,
-            )
+            ),
         )
 
     def _authenticate(self, tx: Tx, req: AuthRequest) -> Principal:
@@ -193,17 +194,14 @@ class Authenticator:
         app_id = claims.get("application_id")
         if not isinstance(app_id, str):
             raise AuthRefused("JWT has no application_id")
-        row = tx.conn.execute(
-            select(applications.c.api_key, applications.c.public_key).where(
-                applications.c.id == app_id
-            )
-        ).first()
-        if row is None:
+        found = application_state.public_key_of(tx, app_id)
+        if found is None:
             raise AuthRefused("JWT names an unknown application")
+        api_key, public_key = found
         try:
             verified = jwt.decode(
                 token,
-                row.public_key,
+                public_key,
                 algorithms=["RS256"],
                 options={
                     "verify_exp": False,
@@ -213,9 +211,9 @@ class Authenticator:
                 },
             )
         except jwt.PyJWTError as exc:
-            raise AuthRefused("JWT signature does not verify", row.api_key) from exc
-        self._check_times(verified, row.api_key)
-        account = account_state.get_account(tx, row.api_key)
+            raise AuthRefused("JWT signature does not verify", api_key) from exc
+        self._check_times(verified, api_key)
+        account = account_state.get_account(tx, api_key)
         if account is None:
             raise AuthRefused("JWT application has no account")
         return Principal(account, Credential.JWT, application_id=app_id)

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
-
 from ringback.core.errors import InvalidParameter, InvalidParameters
+from ringback.state import behaviours as behaviour_state
 from ringback.state.store import Tx
-from ringback.state.tables import handset_behaviours
 
 SMS_OUTCOMES = ("delivered", "failed", "rejected", "expired")
 REACHABILITY = ("reachable", "undeliverable", "absent", "bad_number", "blacklisted", "unknown")
@@ -158,12 +156,6 @@ class Effective:
     updated_at: float | None = None
 
 
-# built once: every SMS submission and every part's delivery reads the destination's profile
-_PROFILE = select(handset_behaviours.c.profile, handset_behaviours.c.updated_at).where(
-    handset_behaviours.c.msisdn == bindparam("msisdn")
-)
-
-
 @lru_cache(maxsize=1024)
 def _parsed(profile: str) -> Behaviour:
     """A stored profile's JSON as a Behaviour, memoised by its exact text: the row itself is
@@ -172,9 +164,10 @@ def _parsed(profile: str) -> Behaviour:
 
 
 def effective(tx: Tx, msisdn: str) -> Effective:
-    row = tx.conn.execute(_PROFILE, {"msisdn": msisdn}).first()
-    if row is not None:
-        return Effective(_parsed(row.profile), "set", row.updated_at)
+    stored = behaviour_state.profile(tx, msisdn)
+    if stored is not None:
+        profile, updated_at = stored
+        return Effective(_parsed(profile), "set", updated_at)
     if msisdn in MAGIC_NUMBERS:
         return Effective(MAGIC_NUMBERS[msisdn], "magic")
     return Effective(DEFAULT, "default")
@@ -185,18 +178,11 @@ def behaviour_for(tx: Tx, msisdn: str) -> Behaviour:
 
 
 def set_behaviour(tx: Tx, msisdn: str, behaviour: Behaviour, now: float) -> None:
-    tx.conn.execute(
-        text(
-            "INSERT INTO handset_behaviours (msisdn, profile, updated_at) VALUES (:m, :p, :t) "
-            "ON CONFLICT(msisdn) DO UPDATE SET profile = excluded.profile, "
-            "updated_at = excluded.updated_at"
-        ),
-        {"m": msisdn, "p": json.dumps(behaviour.to_json()), "t": now},
-    )
+    behaviour_state.save(tx, msisdn, json.dumps(behaviour.to_json()), now)
 
 
 def clear_behaviour(tx: Tx, msisdn: str) -> None:
-    tx.conn.execute(delete(handset_behaviours).where(handset_behaviours.c.msisdn == msisdn))
+    behaviour_state.clear(tx, msisdn)
 
 
 # sms.yml x-errors, the statuses a handset can provoke at submission

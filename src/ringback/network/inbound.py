@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 KIND = "sms-inbound"
 RETRY_WINDOW = outbox.DAY  # sms.yml: "Vonage will resend the inbound message for 24 hours"
 PRODUCT = "sms-inbound"  # charged per part only when the price list names it
-# the account's SMS webhook setting → (HTTP method, body); a GET always sends a query string
-METHODS = {"POST-JSON": ("POST", "json"), "POST": ("POST", "form"), "GET": ("GET", "form")}
 
 
 @dataclass(frozen=True)
@@ -131,7 +129,7 @@ def deliver_inbound(
     segments = _segments(type_, text, udh, data)
     ids = tuple(services.ids.uuid() for _ in segments.parts)
     url = number.mo_http_url or account.mo_callback_url or None
-    method, content_type = METHODS.get(account.sms_webhook_method, METHODS["POST-JSON"])
+    method, content_type = outbox.sms_webhook_sending(account.sms_webhook_method)
     signing = "sms-signature" if account.signs_webhooks else None
     outcome = Inbound(
         api_key=account.api_key,

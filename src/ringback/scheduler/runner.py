@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ringback.core.clock import Clock
-from ringback.scheduler import jobs as job_state
-from ringback.scheduler.jobs import Job, Reschedule
+from ringback.scheduler.jobs import Reschedule
+from ringback.state import jobs as job_state
+from ringback.state.jobs import Job
 from ringback.state.store import Store, Tx
 
 log = logging.getLogger("ringback.scheduler")

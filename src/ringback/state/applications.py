@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
@@ -27,6 +27,18 @@ def _application(row: Any) -> Application:
     values["capabilities"] = json.loads(values["capabilities"])
     values["privacy"] = json.loads(values["privacy"])
     return Application(**values)
+
+
+# built once: every request with an application JWT reads it
+_KEY = select(applications.c.api_key, applications.c.public_key).where(
+    applications.c.id == bindparam("app_id")
+)
+
+
+def public_key_of(tx: Tx, app_id: str) -> tuple[str, str] | None:
+    """The application's account (api_key) and public key, for verifying its JWTs."""
+    row = tx.conn.execute(_KEY, {"app_id": app_id}).first()
+    return (row[0], row[1]) if row else None
 
 
 def _owned(api_key: str, app_id: str) -> Any:

@@ -11,11 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-
+from ringback.state import webhook_attempts as attempt_state
+from ringback.state import webhook_deliveries as delivery_state
 from ringback.state.store import Tx
-from ringback.state.tables import webhook_attempts, webhook_deliveries
-from ringback.webhooks.outbox import Delivery
+from ringback.state.webhook_deliveries import Delivery
 from ringback.webhooks.sender import Outcome
 from ringback.webhooks.wire import Outgoing
 
@@ -63,34 +62,17 @@ def next_state(attempt: Attempt) -> dict[str, Any]:
     return state
 
 
-_UPDATE = (
-    update(webhook_deliveries)
-    .where(webhook_deliveries.c.id == bindparam("b_id"))
-    .values(
-        status=bindparam("b_status"),
-        attempts=bindparam("b_attempts"),
-        next_attempt_at=bindparam("b_next_attempt_at"),
-        last_status=bindparam("b_last_status"),
-        last_error=bindparam("b_last_error"),
-    )
-)
-
-
 def record(tx: Tx, attempts: list[Attempt]) -> int:
     """Write the attempts and their deliveries' new states; returns how many were kept."""
     if not attempts:
         return 0
     ids = {a.delivery.id for a in attempts}
-    alive = set(
-        tx.conn.execute(
-            select(webhook_deliveries.c.id).where(webhook_deliveries.c.id.in_(ids))
-        ).scalars()
-    )
+    alive = delivery_state.existing(tx, ids)
     kept = [a for a in attempts if a.delivery.id in alive]
     if not kept:
         return 0
-    tx.conn.execute(
-        insert(webhook_attempts),
+    attempt_state.add_many(
+        tx,
         [
             {
                 "delivery_id": a.delivery.id,
@@ -108,8 +90,5 @@ def record(tx: Tx, attempts: list[Attempt]) -> int:
             for a in kept
         ],
     )
-    tx.conn.execute(
-        _UPDATE,
-        [{f"b_{k}": v for k, v in {"id": a.delivery.id, **next_state(a)}.items()} for a in kept],
-    )
+    delivery_state.set_states(tx, [{"id": a.delivery.id, **next_state(a)} for a in kept])
     return len(kept)

@@ -22,12 +22,13 @@ from collections import deque
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.state import accounts as account_state
+from ringback.state import webhook_deliveries as delivery_state
 from ringback.state.accounts import Account
 from ringback.state.store import Store, Tx
-from ringback.webhooks import outbox, wire
+from ringback.state.webhook_deliveries import Delivery
+from ringback.webhooks import wire
 from ringback.webhooks.attempts import Attempt, interrupted, record
 from ringback.webhooks.http1 import Connection
-from ringback.webhooks.outbox import Delivery
 from ringback.webhooks.sender import Outcome, Sender
 from ringback.webhooks.wire import Outgoing
 
@@ -104,7 +105,7 @@ class Dispatcher:
         if self._stopping:
             return 0
         with self.store.begin() as tx:
-            destinations = outbox.due_destinations(tx, self.clock.now())
+            destinations = delivery_state.due_destinations(tx, self.clock.now())
         started = 0
         for destination in destinations:
             if destination not in self._workers:
@@ -131,7 +132,7 @@ class Dispatcher:
             while not self._stopping:
                 with self.store.begin() as tx:
                     recorded = self._record(tx, done)
-                    batch = outbox.due_for(tx, destination, self.clock.now(), BATCH)
+                    batch = delivery_state.due_for(tx, destination, self.clock.now(), BATCH)
                     accounts = self._accounts(tx, batch)
                 if recorded:
                     self._notify()

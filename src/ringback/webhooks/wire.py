@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ringback.state.accounts import Account
+from ringback.state.webhook_deliveries import Delivery
 from ringback.webhooks import signing
-from ringback.webhooks.outbox import Delivery
 
 USER_AGENT = "Ringback-Webhooks/1.0"
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from ringback.app import build_services
 from ringback.config import Settings
@@ -18,9 +17,9 @@ from ringback.core.provisioning import create_account
 from ringback.core.services import Services
 from ringback.state import accounts as account_state
 from ringback.state import numbers as number_state
+from ringback.state import webhook_deliveries as delivery_state
 from ringback.state.numbers import OwnedNumber
-from ringback.state.tables import webhook_deliveries
-from ringback.webhooks.outbox import Delivery, delivery_from_row
+from ringback.state.webhook_deliveries import Delivery, Filter
 
 
 @dataclass
@@ -64,8 +63,8 @@ class World:
 
     def deliveries(self) -> list[Delivery]:
         with self.services.store.begin() as tx:
-            rows = tx.conn.execute(select(webhook_deliveries).order_by(webhook_deliveries.c.id))
-            return [delivery_from_row(r) for r in rows]
+            newest_first = delivery_state.find(tx, Filter(limit=1_000_000))
+        return newest_first[::-1]
 
     def balance(self, api_key: str) -> int:
         with self.services.store.begin() as tx:

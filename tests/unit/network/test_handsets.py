@@ -9,6 +9,7 @@ import pytest
 
 from ringback.core.changes import Changes
 from ringback.network import handsets
+from ringback.state import handsets as handset_state
 
 if TYPE_CHECKING:
     from conftest import World
@@ -32,7 +33,7 @@ def record(world: World, text: str, **fields: Any) -> int:
 
 def read(world: World, **filters: Any) -> list[str]:
     with world.services.store.begin() as tx:
-        return [m.text for m in handsets.messages(tx, ME, **filters)]
+        return [m.text for m in handset_state.messages(tx, ME, **filters)]
 
 
 def test_messages_are_read_back_with_every_filter(world: World) -> None:
@@ -58,8 +59,8 @@ def test_a_message_keeps_everything_it_was_recorded_with(world: World) -> None:
         world, text, encoding="unicode", parts=2, api_key="abcd1234", reference="a,b"
     )
     with world.services.store.begin() as tx:
-        message = handsets.message(tx, message_id)
-        assert handsets.message(tx, message_id + 1000) is None
+        message = handset_state.message(tx, message_id)
+        assert handset_state.message(tx, message_id + 1000) is None
     assert message is not None
     assert (message.text, message.encoding, message.parts) == (text, "unicode", 2)
     assert (message.api_key, message.reference, message.peer) == ("abcd1234", "a,b", "447700900200")

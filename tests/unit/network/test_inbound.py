@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ringback.core.errors import InvalidParameters
-from ringback.network import handsets
 from ringback.network.inbound import deliver_inbound, route_inbound_sms
+from ringback.state import handsets as handset_state
 
 if TYPE_CHECKING:
     from conftest import World
@@ -142,7 +142,7 @@ def test_without_any_url_nothing_is_sent_but_the_number_shows_it(world: World) -
     assert ids is not None and len(ids) == 1
     assert world.deliveries() == []
     with world.services.store.begin() as tx:
-        [seen] = handsets.messages(tx, NUMBER)
+        [seen] = handset_state.messages(tx, NUMBER)
     assert (seen.text, seen.peer, seen.api_key, seen.reference) == (
         "anyone there?",
         HANDSET,
@@ -193,4 +193,4 @@ def test_a_priced_inbound_is_charged_per_part_or_refused(priced_world: World) ->
     assert text_to(world, "hi", to="447700900777") == []
     assert [d.api_key for d in world.deliveries()] == [api_key, api_key]
     with world.services.store.begin() as tx:
-        assert handsets.messages(tx, "447700900777") == []
+        assert handset_state.messages(tx, "447700900777") == []

@@ -8,9 +8,10 @@ from pathlib import Path
 from sqlalchemy import text
 
 from ringback.core.clock import Clock
-from ringback.scheduler import jobs as job_state
-from ringback.scheduler.jobs import Job, Reschedule
+from ringback.scheduler.jobs import Reschedule
 from ringback.scheduler.runner import Scheduler
+from ringback.state import jobs as job_state
+from ringback.state.jobs import Job
 from ringback.state.store import Store, Tx
 
 

@@ -18,6 +18,7 @@ from ringback.core.ids import Ids
 from ringback.core.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state.store import Store
+from ringback.state.webhook_deliveries import Filter
 from ringback.testing.receiver import WebhookReceiver
 from ringback.webhooks import history, outbox
 from ringback.webhooks.dispatcher import Dispatcher
@@ -59,7 +60,7 @@ class Outbox:
 
     def deliveries(self, **where: Any) -> list[dict[str, Any]]:
         with self.store.begin() as tx:
-            return history.list_deliveries(tx, history.Filter(**where))
+            return history.list_deliveries(tx, Filter(**where))
 
     def receiver(self, **options: Any) -> WebhookReceiver:
         receiver = WebhookReceiver(**options).start()

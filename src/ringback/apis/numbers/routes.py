@@ -11,7 +11,7 @@ from ringback.core.auth import Credential
 from ringback.core.endpoint import Api, Ctx, route
 from ringback.core.error_styles import ErrorCodeStyle
 from ringback.core.services import Services
-from ringback.scheduler.jobs import Job
+from ringback.state.jobs import Job
 from ringback.state.numbers import OwnedFilter, OwnedNumber
 
 NUMBERS = Api("numbers", ErrorCodeStyle(), prefixes=("/number/", "/account/numbers"))

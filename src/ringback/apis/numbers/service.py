@@ -12,8 +12,8 @@ from ringback.core.errors import InsufficientCredit, MethodFailed, Unauthorized
 from ringback.core.money import to_units
 from ringback.core.prices import PriceList
 from ringback.network import number_pool
-from ringback.scheduler import jobs as job_state
 from ringback.scheduler.runner import Scheduler
+from ringback.state import jobs as job_state
 from ringback.state import numbers as number_state
 from ringback.state.accounts import Account
 from ringback.state.numbers import OwnedFilter, OwnedNumber

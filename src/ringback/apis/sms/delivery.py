@@ -15,24 +15,21 @@ import dataclasses
 import time
 from typing import Any
 
-from ringback.apis.sms import parts as part_state
-from ringback.apis.sms.parts import Part
 from ringback.core.money import price_text
 from ringback.core.services import Services
 from ringback.network import handsets
 from ringback.network.behaviours import behaviour_for
 from ringback.network.inbound import route_inbound_sms
-from ringback.scheduler.jobs import Job
 from ringback.state import accounts as account_state
+from ringback.state import sms_parts as part_state
 from ringback.state.accounts import Account
+from ringback.state.jobs import Job
+from ringback.state.sms_parts import Part
 from ringback.state.store import Tx
 from ringback.webhooks import outbox
 
 RECEIPT_KIND = "sms-dlr"
-RECEIPT_RETRY_WINDOW = 72 * 3600.0  # "DLRs for 72 h" (vonage-behaviours §1.2, KB 226572227)
 TTL_EXPIRED_ERR_CODE = 1  # "Unknown": nothing more specific is known of a validity timeout
-# the account's SMS webhook setting → (HTTP method, body); a GET sends a query string
-METHODS = {"POST-JSON": ("POST", "json"), "POST": ("POST", "form"), "GET": ("GET", "form")}
 
 
 def utc(at: float, pattern: str) -> str:
@@ -132,7 +129,7 @@ def send_receipt(
     url = part.callback or account.dr_callback_url
     if not url:
         return
-    method, content_type = METHODS.get(account.sms_webhook_method, METHODS["POST-JSON"])
+    method, content_type = outbox.sms_webhook_sending(account.sms_webhook_method)
     outbox.enqueue(
         tx,
         now,
@@ -144,6 +141,6 @@ def send_receipt(
         content_type=content_type,
         signing="sms-signature" if account.signs_webhooks else None,
         reference=part.message_id,
-        retry_window=RECEIPT_RETRY_WINDOW,
+        retry_window=outbox.RECEIPT_RETRY_WINDOW,
     )
     services.webhooks.wake()

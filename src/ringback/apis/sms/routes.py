@@ -14,7 +14,7 @@ from ringback.core.auth import Credential
 from ringback.core.endpoint import Api, Ctx, route
 from ringback.core.money import price_text, to_units
 from ringback.core.services import Services
-from ringback.scheduler.jobs import Job
+from ringback.state.jobs import Job
 from ringback.state.store import Tx
 
 # /sms/xml first: the registry gives a path the first API whose prefix matches

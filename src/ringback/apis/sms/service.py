@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ringback.apis.sms import parts as part_state
 from ringback.apis.sms.errors import INVALID, UNROUTABLE, SmsRefused
-from ringback.apis.sms.parts import SUBMITTED, Part
 from ringback.apis.sms.schemas import ConversionRequest, SmsRequest
 from ringback.core.errors import InvalidParameters
 from ringback.core.money import to_units
@@ -17,7 +15,9 @@ from ringback.core.services import Services
 from ringback.network import numbering
 from ringback.network.behaviours import behaviour_for
 from ringback.network.sms_encoding import Encoding, Segments, segment_binary, segment_text
+from ringback.state import sms_parts as part_state
 from ringback.state.accounts import Account
+from ringback.state.sms_parts import SUBMITTED, Part
 from ringback.state.store import Tx
 
 PRODUCT = "sms"

@@ -1,0 +1,108 @@
+"""Scheduled jobs (`jobs`): a row per job, due on Ringback's clock."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from ringback.state.store import Tx
+from ringback.state.tables import jobs
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    due_at: float
+    payload: dict[str, Any]
+    api_key: str | None
+    attempts: int
+    last_error: str | None
+
+
+# built once: jobs are added and finished on hot paths (one per SMS part)
+_ADD = insert(jobs)
+_FINISH = delete(jobs).where(jobs.c.id == bindparam("job_id"))
+# bindparam names must differ from the columns an UPDATE sets
+_RETRY = (
+    update(jobs)
+    .where(jobs.c.id == bindparam("b_id"))
+    .values(
+        due_at=bindparam("b_due_at"),
+        attempts=jobs.c.attempts + 1,
+        last_error=bindparam("b_error"),
+    )
+)
+_DUE = (
+    select(jobs)
+    .where(jobs.c.due_at <= bindparam("now"))
+    .order_by(jobs.c.due_at, jobs.c.id)
+    .limit(bindparam("limit"))
+)
+
+
+def _job(row: Any) -> Job:
+    return Job(
+        id=row.id,
+        kind=row.kind,
+        due_at=row.due_at,
+        payload=json.loads(row.payload),
+        api_key=row.api_key,
+        attempts=row.attempts,
+        last_error=row.last_error,
+    )
+
+
+def add_job(
+    tx: Tx,
+    kind: str,
+    due_at: float,
+    payload: dict[str, Any],
+    api_key: str | None,
+    now: float,
+) -> int:
+    result = tx.conn.execute(
+        _ADD,
+        {
+            "kind": kind,
+            "due_at": due_at,
+            "payload": json.dumps(payload),
+            "api_key": api_key,
+            "attempts": 0,
+            "last_error": None,
+            "created_at": now,
+        },
+    )
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def due_jobs(tx: Tx, now: float, limit: int = 100) -> list[Job]:
+    rows = tx.conn.execute(_DUE, {"now": now, "limit": limit})
+    return [_job(r) for r in rows]
+
+
+def list_jobs(tx: Tx, api_key: str | None = None) -> list[Job]:
+    query = select(jobs).order_by(jobs.c.due_at, jobs.c.id)
+    if api_key is not None:
+        query = query.where(jobs.c.api_key == api_key)
+    return [_job(r) for r in tx.conn.execute(query)]
+
+
+def finish_job(tx: Tx, job_id: int) -> None:
+    tx.conn.execute(_FINISH, {"job_id": job_id})
+
+
+def retry_job(tx: Tx, job_id: int, due_at: float, error: str | None) -> None:
+    tx.conn.execute(_RETRY, {"b_id": job_id, "b_due_at": due_at, "b_error": error})
+
+
+def delete_jobs_of(tx: Tx, kind: str, key: str, value: str) -> None:
+    """Drop pending jobs of a kind whose payload names a value, e.g. renewals of a number."""
+    for job in list_jobs(tx):
+        if job.kind == kind and job.payload.get(key) == value:
+            finish_job(tx, job.id)

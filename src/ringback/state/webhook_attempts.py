@@ -1,0 +1,55 @@
+"""Every attempt at a webhook delivery (`webhook_attempts`), as sent and as answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select
+
+from ringback.state.store import Tx
+from ringback.state.tables import webhook_attempts
+
+wa = webhook_attempts
+
+
+@dataclass(frozen=True)
+class StoredAttempt:
+    id: int
+    delivery_id: int
+    api_key: str | None
+    at: float
+    url: str
+    method: str
+    request_headers: str  # JSON
+    request_body: str
+    response_status: int | None
+    response_excerpt: str | None
+    latency_ms: float | None
+    error: str | None
+
+
+_COLUMNS = [wa.c[name] for name in StoredAttempt.__dataclass_fields__]
+_ADD = insert(wa)
+_OF = (
+    select(*_COLUMNS)
+    .where(wa.c.delivery_id.in_(bindparam("ids", expanding=True)))
+    .order_by(wa.c.delivery_id, wa.c.id)
+)
+
+
+def add_many(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """Attempts, each every column but `id`, in one statement."""
+    if rows:
+        tx.conn.execute(_ADD, rows)
+
+
+def of_deliveries(tx: Tx, delivery_ids: list[int]) -> dict[int, list[StoredAttempt]]:
+    """Each delivery's attempts, oldest first."""
+    found: dict[int, list[StoredAttempt]] = {}
+    for start in range(0, len(delivery_ids), 500):
+        chunk = delivery_ids[start : start + 500]
+        for row in tx.conn.execute(_OF, {"ids": chunk}):
+            attempt = StoredAttempt(*row)
+            found.setdefault(attempt.delivery_id, []).append(attempt)
+    return found
