@@ -47,6 +47,3 @@ class Ids:
 
     def randint(self, low: int, high: int) -> int:
         return self._random.randint(low, high)
-
-    def shuffle_source(self) -> random.Random:
-        return self._random

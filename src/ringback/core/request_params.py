@@ -9,7 +9,7 @@ and JSON are merged, the body winning over the query for the same name.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -27,7 +27,6 @@ class RequestParams:
     json_body: Any = None
     body_was_json: bool = False
     raw: bytes = b""
-    repeated: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def merged(self) -> dict[str, Any]:
@@ -49,9 +48,6 @@ class RequestParams:
             return str(value)
         raise InvalidParameters(f"Invalid value for parameter: {name}")
 
-    def all_values(self, name: str) -> list[str]:
-        return self.repeated.get(name, [])
-
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     declared = request.headers.get("content-length")
@@ -68,11 +64,9 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
 
 
 def parse_params(query_string: str, raw: bytes) -> RequestParams:
-    repeated: dict[str, list[str]] = {}
     query: dict[str, str] = {}
     for key, value in parse_qsl(query_string, keep_blank_values=True):
         query.setdefault(key, value)
-        repeated.setdefault(key, []).append(value)
     body: dict[str, Any] = {}
     json_body: Any = None
     was_json = False
@@ -93,14 +87,8 @@ def parse_params(query_string: str, raw: bytes) -> RequestParams:
             raise InvalidParameters("The request body is not valid UTF-8") from exc
         for key, value in parse_qsl(text, keep_blank_values=True):
             body.setdefault(key, value)
-            repeated.setdefault(key, []).append(value)
     return RequestParams(
-        query=query,
-        body=body,
-        json_body=json_body,
-        body_was_json=was_json,
-        raw=raw,
-        repeated=repeated,
+        query=query, body=body, json_body=json_body, body_was_json=was_json, raw=raw
     )
 
 

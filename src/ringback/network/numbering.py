@@ -41,10 +41,6 @@ class NumberInfo:
     international_format: str  # "+44 7700 900000"
     network: Network | None  # the mobile network serving it (mobile-capable numbers only)
 
-    @property
-    def is_mobile(self) -> bool:
-        return self.number_type in ("mobile", "landline_or_mobile")
-
 
 def normalise(raw: str) -> str | None:
     """E.164 digits from what an API caller may send: "+44 7700-900000", "0044…", "447700…"."""
