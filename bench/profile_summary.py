@@ -24,7 +24,7 @@ FRAME = re.compile(r"^(?P<function>.*?) \((?P<file>.*?)(?::(?P<line>\d+))?\)$")
 # the first Ringback frame from the bottom of the stack (outside the CLI and the ASGI app
 # wrapper) decides the path: (path name, file prefix)
 PATHS = [
-    ("API requests (endpoint: parse, auth, handler, commit)", "ringback/core/endpoint.py"),
+    ("API requests (endpoint: parse, auth, handler, commit)", "ringback/apis/endpoint.py"),
     ("API requests (endpoint: parse, auth, handler, commit)", "ringback/apis/"),
     ("scheduler jobs (SMS delivery, receipts enqueued)", "ringback/scheduler/"),
     ("webhook dispatcher (receipts sent, attempts recorded)", "ringback/webhooks/"),

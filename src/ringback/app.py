@@ -13,20 +13,20 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.apis import registry
+from ringback.apis.endpoint import Api, render_error
+from ringback.apis.services import Services
 from ringback.config import Settings
 from ringback.control import routes as control_routes
-from ringback.core.auth import Authenticator, AuthMode
-from ringback.core.billing import Billing
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock, ClockState
-from ringback.core.endpoint import Api, render_error
 from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import MethodNotAllowed, NotFound, RingbackError
 from ringback.core.ids import Ids
 from ringback.core.prices import PriceList
-from ringback.core.provisioning import ensure_default_account
 from ringback.core.ratelimit import RateLimits
-from ringback.core.services import Services
+from ringback.platform.auth import Authenticator, AuthMode
+from ringback.platform.billing import Billing
+from ringback.platform.provisioning import ensure_default_account
 from ringback.scheduler.runner import Scheduler
 from ringback.state.accounts import Account
 from ringback.state.store import Store

@@ -9,12 +9,12 @@ from starlette.routing import BaseRoute
 
 from ringback.apis.account import routes as account
 from ringback.apis.applications import routes as applications
+from ringback.apis.endpoint import Api
 from ringback.apis.insight import routes as insight
 from ringback.apis.numbers import routes as numbers
 from ringback.apis.pricing import routes as pricing
+from ringback.apis.services import Services
 from ringback.apis.sms import routes as sms
-from ringback.core.endpoint import Api
-from ringback.core.services import Services
 
 MODULES: list[ModuleType] = [account, applications, numbers, pricing, sms, insight]
 

@@ -7,12 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ringback.apis.services import Services
 from ringback.control.common import control, field
 from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.money import from_units, to_units
-from ringback.core.provisioning import create_account
 from ringback.core.responses import VonageJSON
-from ringback.core.services import Services
+from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state.accounts import SIGNATURE_METHODS, SMS_WEBHOOK_METHODS, Account
 

@@ -8,12 +8,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ringback.core.endpoint import Api, render_error, services_of
+from ringback.apis.endpoint import Api, render_error, services_of
+from ringback.apis.services import Services
 from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import InternalError, InvalidParameters, RingbackError
 from ringback.core.request_params import read_body
 from ringback.core.responses import VonageJSON
-from ringback.core.services import Services
 
 log = logging.getLogger("ringback.control")
 

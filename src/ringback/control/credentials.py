@@ -10,9 +10,9 @@ from typing import Any
 
 from starlette.routing import Route
 
+from ringback.apis.endpoint import Ctx, route
 from ringback.control.common import CONTROL
-from ringback.core.auth import Credential
-from ringback.core.endpoint import Ctx, route
+from ringback.platform.auth import Credential
 
 
 def check_credentials(ctx: Ctx) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ringback.apis.services import Services
 from ringback.control.common import control
 from ringback.control.handset_params import (
     CHANNEL,
@@ -30,7 +31,6 @@ from ringback.control.handset_params import (
 )
 from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters, NotFound
 from ringback.core.responses import VonageJSON
-from ringback.core.services import Services
 from ringback.network import behaviours, handsets, inbound, numbering
 from ringback.network.sms_encoding import MAX_TEXT_CHARACTERS, segment_text
 from ringback.state import handsets as handset_state

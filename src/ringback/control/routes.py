@@ -7,9 +7,9 @@ from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Route
 
 from ringback import __version__
+from ringback.apis.services import Services
 from ringback.control import accounts, credentials, handsets, openapi, webhooks, world
 from ringback.control.common import control
-from ringback.core.services import Services
 
 
 async def health(request: Request, services: Services, body: dict[str, Any]) -> Any:

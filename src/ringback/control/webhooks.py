@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ringback.apis.services import Services
 from ringback.control.common import control, field
 from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.responses import VonageJSON
-from ringback.core.services import Services
 from ringback.state import accounts as account_state
 from ringback.state.webhook_deliveries import Filter
 from ringback.webhooks import history, outbox

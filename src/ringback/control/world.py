@@ -11,12 +11,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import Route
 
+from ringback.apis.services import Services
 from ringback.control.common import control, field
 from ringback.core.clock import ClockState
 from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.money import to_units
-from ringback.core.provisioning import ensure_default_account
-from ringback.core.services import Services
+from ringback.platform.provisioning import ensure_default_account
 from ringback.state import accounts as account_state
 from ringback.state import auth_log
 from ringback.state import jobs as job_state

@@ -15,23 +15,38 @@ import dataclasses
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from ringback.core.changes import Changes
+from ringback.core.clock import Clock
 from ringback.core.errors import InsufficientCredit, InvalidParameters
+from ringback.core.ids import Ids
 from ringback.core.prices import PriceListError
 from ringback.network import handsets
 from ringback.network.sms_encoding import Encoding, Segments, segment_binary, segment_text
+from ringback.platform.billing import Billing
 from ringback.state import accounts as account_state
 from ringback.state import numbers as number_state
 from ringback.state.store import Tx
 from ringback.webhooks import outbox
 
-if TYPE_CHECKING:
-    from ringback.core.services import Services
-
 KIND = "sms-inbound"
 RETRY_WINDOW = outbox.DAY  # sms.yml: "Vonage will resend the inbound message for 24 hours"
 PRODUCT = "sms-inbound"  # charged per part only when the price list names it
+
+
+class InboundServices(Protocol):
+    """What routing an inbound message needs of Ringback's shared parts (the APIs' `Services`
+    has them all; the network sits below the APIs, so it names only these)."""
+
+    @property
+    def billing(self) -> Billing: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def ids(self) -> Ids: ...
+    @property
+    def changes(self) -> Changes: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +74,7 @@ class Inbound:
 
 def route_inbound_sms(
     tx: Tx,
-    services: Services,
+    services: InboundServices,
     *,
     sender: str,
     to: str,
@@ -102,7 +117,7 @@ def _segments(type_: str, text: str, udh: str | None, data: str | None) -> Segme
     return segment_text(text, Encoding.UCS2 if type_ == "unicode" else None)
 
 
-def _price(services: Services, country: str, parts: int) -> Decimal:
+def _price(services: InboundServices, country: str, parts: int) -> Decimal:
     try:
         return services.billing.prices.price(PRODUCT, country) * parts
     except PriceListError:
@@ -111,7 +126,7 @@ def _price(services: Services, country: str, parts: int) -> Decimal:
 
 def deliver_inbound(
     tx: Tx,
-    services: Services,
+    services: InboundServices,
     *,
     sender: str,
     to: str,

@@ -14,7 +14,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import insert, select
 
-from ringback.core.auth import (
+from ringback.core.clock import Clock, ClockState
+from ringback.core.ids import Ids
+from ringback.core.request_params import parse_params
+from ringback.platform.auth import (
     Authenticator,
     AuthMode,
     AuthRefused,
@@ -22,10 +25,7 @@ from ringback.core.auth import (
     Credential,
     Principal,
 )
-from ringback.core.clock import Clock, ClockState
-from ringback.core.ids import Ids
-from ringback.core.provisioning import create_account
-from ringback.core.request_params import parse_params
+from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account
 from ringback.state.store import Store

@@ -1,4 +1,4 @@
-"""core/auth.py with real parts: Basic, parameters, stale headers, strict and soft modes.
+"""platform/auth.py with real parts: Basic, parameters, stale headers, strict and soft modes.
 
 Application JWTs are in test_auth_jwt.py, signed requests in test_signatures.py.
 """
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ringback.core.auth import (
+from ringback.platform.auth import (
     AuthMode,
     Credential,
     Principal,

@@ -1,4 +1,4 @@
-"""core/auth.py's application JWTs, verified against a real application row's public key."""
+"""platform/auth.py's application JWTs, verified against a real application row's public key."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import jwt
 import pytest
 from vonage_jwt import JwtClient
 
-from ringback.core.auth import (
+from ringback.platform.auth import (
     JWT_LEEWAY_SECONDS,
     JWT_MAX_LIFETIME,
     AuthMode,

@@ -1,4 +1,4 @@
-"""Signed requests: core/signatures.py, and core/auth.py's signature mode with real accounts."""
+"""Signed requests: core/signatures.py, and platform/auth.py's signature mode with real accounts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from vonage_http_client import Auth
 from vonage_sms import SmsMessage
 
-from ringback.core.auth import SIGNATURE_WINDOW_SECONDS, AuthRefused, Credential, Principal
 from ringback.core.signatures import (
     HMAC_DIGESTS,
     python_sdk_variant,
@@ -20,6 +19,7 @@ from ringback.core.signatures import (
     signature_matches,
     signing_string,
 )
+from ringback.platform.auth import SIGNATURE_WINDOW_SECONDS, AuthRefused, Credential, Principal
 
 if TYPE_CHECKING:
     from conftest import AuthWorld

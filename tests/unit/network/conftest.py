@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from ringback.apis.services import Services
 from ringback.app import build_services
 from ringback.config import Settings
-from ringback.core.provisioning import create_account
-from ringback.core.services import Services
+from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state import numbers as number_state
 from ringback.state import webhook_deliveries as delivery_state

@@ -11,7 +11,7 @@ from ringback.apis.applications import service
 from ringback.core.clock import Clock
 from ringback.core.errors import NotFound
 from ringback.core.ids import Ids
-from ringback.core.provisioning import create_account
+from ringback.platform.provisioning import create_account
 from ringback.state import applications as state
 from ringback.state.store import Store, Tx
 from ringback.state.tables import numbers

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ringback.core.billing import Billing
 from ringback.core.clock import Clock
 from ringback.core.errors import InsufficientCredit
 from ringback.core.ids import Ids
 from ringback.core.prices import PriceList
-from ringback.core.provisioning import create_account
+from ringback.platform.billing import Billing
+from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state.migrations import MIGRATIONS
 from ringback.state.store import Store

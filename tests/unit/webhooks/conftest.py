@@ -15,7 +15,7 @@ import pytest
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.core.ids import Ids
-from ringback.core.provisioning import create_account
+from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state.store import Store
 from ringback.state.webhook_deliveries import Filter

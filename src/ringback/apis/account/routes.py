@@ -5,11 +5,11 @@ from typing import Any
 from starlette.responses import Response
 
 from ringback.apis.account import service
-from ringback.core.auth import Credential
-from ringback.core.endpoint import Api, Ctx, route
+from ringback.apis.endpoint import Api, Ctx, route
 from ringback.core.error_styles import ErrorCodeStyle, ProblemStyle
 from ringback.core.errors import InvalidParameter, InvalidParameters
 from ringback.core.responses import VonageJSON, no_content
+from ringback.platform.auth import Credential
 from ringback.state.accounts import ApiSecret
 
 # rest.nexmo.com/account/*: `api_key`/`api_secret` parameters, or Basic (the SDKs send Basic)

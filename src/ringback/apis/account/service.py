@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from ringback.core.billing import Billing
 from ringback.core.clock import Clock
 from ringback.core.errors import (
     Forbidden,
@@ -16,6 +15,7 @@ from ringback.core.errors import (
 from ringback.core.ids import Ids
 from ringback.core.money import from_units
 from ringback.core.secrets import MAX_SECRETS, secret_problems
+from ringback.platform.billing import Billing
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account, ApiSecret
 from ringback.state.store import Tx

@@ -16,12 +16,12 @@ from ringback.apis.applications import service
 from ringback.apis.applications.schemas import parse_page_query
 from ringback.apis.applications.service import Page
 from ringback.apis.applications.validation import PAYLOAD_VALIDATION
-from ringback.core.auth import Credential
-from ringback.core.endpoint import Api, Ctx, route
+from ringback.apis.endpoint import Api, Ctx, route
 from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import InvalidParameters, NotAcceptable, UnsupportedMediaType
 from ringback.core.request_params import RequestParams
 from ringback.core.responses import VonageJSON, no_content
+from ringback.platform.auth import Credential
 from ringback.state.applications import Application
 
 BASE = "/v2/applications"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ringback.apis.insight import bodies, service
 from ringback.apis.insight.schemas import InsightQuery
 from ringback.apis.insight.service import Insight
-from ringback.core.billing import Billing
+from ringback.platform.billing import Billing
 from ringback.state.store import Tx
 from ringback.webhooks import outbox
 

@@ -15,6 +15,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from ringback.apis.endpoint import Api, Ctx, Handler, route
 from ringback.apis.insight import bodies, callbacks, schemas, service, xml_bodies
 from ringback.apis.insight.errors import (
     INTERNAL,
@@ -23,9 +24,8 @@ from ringback.apis.insight.errors import (
     InsightStatus,
     xml_response,
 )
-from ringback.core.auth import Credential
-from ringback.core.endpoint import Api, Ctx, Handler, route
 from ringback.core.responses import VonageJSON
+from ringback.platform.auth import Credential
 
 log = logging.getLogger("ringback.insight")
 

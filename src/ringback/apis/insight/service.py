@@ -19,11 +19,11 @@ from ringback.apis.insight.callers import CallerIdentity, identity
 from ringback.apis.insight.network_view import NetworkView
 from ringback.apis.insight.schemas import InsightQuery
 from ringback.apis.insight.subject import Subject, resolve
-from ringback.core.billing import Billing
 from ringback.core.errors import InternalError
 from ringback.core.money import to_units
 from ringback.core.prices import PriceListError
 from ringback.network.behaviours import effective
+from ringback.platform.billing import Billing
 from ringback.state.store import Tx
 
 CNAM_COUNTRIES = frozenset({"US"})

@@ -6,9 +6,9 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from ringback.core.billing import Billing
 from ringback.core.errors import InsufficientCredit
 from ringback.core.money import from_units
+from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
 from ringback.state import numbers as number_state
 from ringback.state.numbers import OwnedNumber

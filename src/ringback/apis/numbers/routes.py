@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ringback.apis.endpoint import Api, Ctx, route
 from ringback.apis.numbers import renewals, schemas, service
 from ringback.apis.numbers.service import Available, NumberChanges, SearchQuery
-from ringback.core.auth import Credential
-from ringback.core.endpoint import Api, Ctx, route
+from ringback.apis.services import Services
 from ringback.core.error_styles import ErrorCodeStyle
-from ringback.core.services import Services
+from ringback.platform.auth import Credential
 from ringback.state.jobs import Job
 from ringback.state.numbers import OwnedFilter, OwnedNumber
 

@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 
 from ringback.apis.numbers import renewals
 from ringback.apis.numbers.schemas import Page, Pattern, invalid
-from ringback.core.billing import Billing
 from ringback.core.errors import InsufficientCredit, MethodFailed, Unauthorized
 from ringback.core.money import to_units
 from ringback.core.prices import PriceList
 from ringback.network import number_pool
+from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
 from ringback.state import jobs as job_state
 from ringback.state import numbers as number_state

@@ -6,10 +6,10 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
+from ringback.apis.endpoint import Api, Ctx, route
 from ringback.apis.pricing import service
 from ringback.apis.pricing.errors import PricingErrorStyle
-from ringback.core.auth import Credential
-from ringback.core.endpoint import Api, Ctx, route
+from ringback.platform.auth import Credential
 
 PRICING = Api(
     "pricing",

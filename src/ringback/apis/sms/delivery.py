@@ -15,8 +15,8 @@ import dataclasses
 import time
 from typing import Any
 
+from ringback.apis.services import Services
 from ringback.core.money import price_text
-from ringback.core.services import Services
 from ringback.network import handsets
 from ringback.network.behaviours import behaviour_for
 from ringback.network.inbound import route_inbound_sms

@@ -4,7 +4,7 @@
 the same as `text/xml` on /sms/xml). Statuses are sms.yml's x-errors; the error texts are the
 ones seen in real responses where one is known (vonage-behaviours §3.1), else the old Nexmo
 troubleshooting table's names. Core errors (auth, rate limit, credit, body size) are mapped here
-so they look the same; auth refusals by their `reason` (core/auth.py).
+so they look the same; auth refusals by their `reason` (platform/auth.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import math
 from starlette.responses import Response
 
 from ringback.apis.sms import wire
-from ringback.core.auth import AuthRefused
 from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import (
     InsufficientCredit,
@@ -26,6 +25,7 @@ from ringback.core.errors import (
     RingbackError,
 )
 from ringback.core.responses import VonageJSON
+from ringback.platform.auth import AuthRefused
 
 THROTTLED = 1
 MISSING = 2
@@ -60,7 +60,7 @@ TEXTS = {
     33: "Number De-activated",
 }
 
-# core/auth.py refusal reasons that are not plain bad credentials
+# platform/auth.py refusal reasons that are not plain bad credentials
 AUTH_REASONS = {
     "no credentials supplied": (MISSING, "Missing api_key param"),
     "api_secret missing": (MISSING, "Missing api_secret param"),

@@ -7,13 +7,13 @@ from typing import Any
 
 from starlette.responses import Response
 
+from ringback.apis.endpoint import Api, Ctx, route
+from ringback.apis.services import Services
 from ringback.apis.sms import delivery, schemas, service, wire
 from ringback.apis.sms.errors import ConversionErrorStyle, SmsErrorStyle
 from ringback.apis.sms.service import DELIVER_JOB, Submitted
-from ringback.core.auth import Credential
-from ringback.core.endpoint import Api, Ctx, route
 from ringback.core.money import price_text, to_units
-from ringback.core.services import Services
+from ringback.platform.auth import Credential
 from ringback.state.jobs import Job
 from ringback.state.store import Tx
 

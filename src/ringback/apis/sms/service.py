@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ringback.apis.services import Services
 from ringback.apis.sms.errors import INVALID, UNROUTABLE, SmsRefused
 from ringback.apis.sms.schemas import ConversionRequest, SmsRequest
 from ringback.core.errors import InvalidParameters
 from ringback.core.money import to_units
 from ringback.core.prices import PriceListError
-from ringback.core.services import Services
 from ringback.network import numbering
 from ringback.network.behaviours import behaviour_for
 from ringback.network.sms_encoding import Encoding, Segments, segment_binary, segment_text

@@ -3,12 +3,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ringback.config import Settings
-from ringback.core.auth import Authenticator
-from ringback.core.billing import Billing
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.core.ids import Ids
 from ringback.core.ratelimit import RateLimits
+from ringback.platform.auth import Authenticator
+from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
 from ringback.state.store import Store
 from ringback.webhooks.dispatcher import Dispatcher

@@ -12,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ringback.core.auth import AuthRefused, AuthRequest, Credential, Principal
+from ringback.apis.services import Services
 from ringback.core.error_styles import ErrorStyle
 from ringback.core.errors import InternalError, RingbackError
 from ringback.core.request_params import RequestParams, read_params
 from ringback.core.responses import VonageJSON
-from ringback.core.services import Services
+from ringback.platform.auth import AuthRefused, AuthRequest, Credential, Principal
 from ringback.state.store import Tx
 
 log = logging.getLogger("ringback.api")

@@ -1,0 +1,1 @@
+"""The platform services that read state: authentication, billing, provisioning accounts."""
