@@ -27,18 +27,17 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from ringback.apis.sms import parts as part_state
-from ringback.apis.sms.parts import Part
-from ringback.core.billing import Billing
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.core.prices import PriceList
 from ringback.network import behaviours, handsets
-from ringback.scheduler import jobs as job_state
-from ringback.scheduler.runner import _savepoint
+from ringback.platform.billing import Billing
 from ringback.state import accounts as account_state
+from ringback.state import jobs as job_state
 from ringback.state import numbers as number_state
-from ringback.state.store import Store
+from ringback.state import sms_parts as part_state
+from ringback.state.sms_parts import Part
+from ringback.state.store import Store, Tx
 from ringback.state.tables import accounts, sms_messages, webhook_deliveries
 from ringback.webhooks import outbox
 
@@ -114,8 +113,8 @@ def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
     delivery_columns = list(delivery_row())
     prebuilt_delivery = insert(webhook_deliveries)
     by_id = select(sms_messages).where(sms_messages.c.message_id == bindparam("message_id"))
-    with store.begin() as conn:
-        conn.execute(
+    with store.begin() as tx:
+        tx.conn.execute(
             insert(accounts).values(
                 api_key="abcd1234",
                 name="bench",
@@ -137,8 +136,8 @@ def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
     deliveries = [delivery_row() for _ in range(rounds * 2)]
 
     def within(label: str, run: Callable[[Connection, int], object]) -> None:
-        with store.begin() as conn:
-            results.append((label, cpu_us(rounds, lambda i: run(conn, i))))
+        with store.begin() as tx:
+            results.append((label, cpu_us(rounds, lambda i: run(tx.conn, i))))
 
     within(
         "sms_messages INSERT, insert(t).values(**row) (parts.py add before d02045d)",
@@ -210,35 +209,35 @@ def function_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
     changes = Changes()
     parts = [Part(**part_row()) for _ in range(rounds * 2)]
     ids = [p.message_id for p in parts]
-    with store.begin() as conn:
-        behaviours.set_behaviour(conn, "447700900100", behaviours.DEFAULT, time.time())
+    with store.begin() as tx:
+        behaviours.set_behaviour(tx, "447700900100", behaviours.DEFAULT, time.time())
 
-    def within(label: str, run: Callable[[Connection, int], object]) -> None:
-        with store.begin() as conn:
-            results.append((label, cpu_us(rounds, lambda i: run(conn, i))))
+    def within(label: str, run: Callable[[Tx, int], object]) -> None:
+        with store.begin() as tx:
+            results.append((label, cpu_us(rounds, lambda i: run(tx, i))))
 
-    within("parts.add (send)", lambda conn, i: part_state.add(conn, parts[i]))
-    within("parts.get (delivery)", lambda conn, i: part_state.get(conn, ids[i]))
+    within("parts.add (send)", lambda tx, i: part_state.add(tx, parts[i]))
+    within("parts.get (delivery)", lambda tx, i: part_state.get(tx, ids[i]))
     within(
         "parts.finish (delivery)",
-        lambda conn, i: part_state.finish(conn, ids[i], "delivered", 0, 1.0),
+        lambda tx, i: part_state.finish(tx, ids[i], "delivered", 0, 1.0),
     )
     within(
         "parts.of_message, 2 ids (delivery, multi-part messages only)",
-        lambda conn, i: part_state.of_message(conn, [ids[i], ids[rounds + i]]),
+        lambda tx, i: part_state.of_message(tx, [ids[i], ids[rounds + i]]),
     )
     within(
         "behaviours.effective, a set profile (send and delivery)",
-        lambda conn, i: behaviours.effective(conn, "447700900100"),
+        lambda tx, i: behaviours.effective(tx, "447700900100"),
     )
     within(
         "numbers.get_number, not rented (delivery)",
-        lambda conn, i: number_state.get_number(conn, "447700900100"),
+        lambda tx, i: number_state.get_number(tx, "447700900100"),
     )
     within(
         "handsets.record (delivery)",
-        lambda conn, i: handsets.record(
-            conn,
+        lambda tx, i: handsets.record(
+            tx,
             changes,
             msisdn="447700900100",
             direction="received",
@@ -252,12 +251,12 @@ def function_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
     )
     within(
         "accounts.get_account (delivery, per receipt)",
-        lambda conn, i: account_state.get_account(conn, "abcd1234"),
+        lambda tx, i: account_state.get_account(tx, "abcd1234"),
     )
     within(
         "outbox.enqueue (delivery, per receipt)",
-        lambda conn, i: outbox.enqueue(
-            conn,
+        lambda tx, i: outbox.enqueue(
+            tx,
             1.0,
             api_key="abcd1234",
             kind="sms-dlr",
@@ -269,23 +268,23 @@ def function_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
     )
     within(
         "billing.charge, UPDATE .. RETURNING + ledger INSERT (send)",
-        lambda conn, i: billing.charge(conn, "abcd1234", "sms", Decimal("0.0459"), ids[i]),
+        lambda tx, i: billing.charge(tx, "abcd1234", "sms", Decimal("0.0459"), ids[i]),
     )
     job_ids: list[int] = []
     within(
         "jobs.add_job (send)",
-        lambda conn, i: job_ids.append(
-            job_state.add_job(conn, "sms.deliver", 1.0, {"message_id": ids[i]}, "abcd1234", 1.0)
+        lambda tx, i: job_ids.append(
+            job_state.add_job(tx, "sms.deliver", 1.0, {"message_id": ids[i]}, "abcd1234", 1.0)
         ),
     )
-    within("jobs.finish_job (delivery)", lambda conn, i: job_state.finish_job(conn, job_ids[i]))
+    within("jobs.finish_job (delivery)", lambda tx, i: job_state.finish_job(tx, job_ids[i]))
 
-    def savepoint(conn: Connection, i: int) -> None:
-        with _savepoint(conn):
+    def savepoint(tx: Tx, i: int) -> None:
+        with Store.savepoint(tx):
             pass
 
-    def nested(conn: Connection, i: int) -> None:
-        with conn.begin_nested():
+    def nested(tx: Tx, i: int) -> None:
+        with tx.conn.begin_nested():
             pass
 
     within("a sync job's savepoint, SAVEPOINT + RELEASE (delivery)", savepoint)

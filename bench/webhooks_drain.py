@@ -128,10 +128,10 @@ def dispatcher_rate(kind: str, deliveries: int, receivers: int) -> dict[str, Any
             store = Store(str(Path(work) / "bench.db"))
             store.migrate()
             clock = Clock()
-            with store.begin() as conn:
+            with store.begin() as tx:
                 for n in range(deliveries):
                     outbox.enqueue(
-                        conn,
+                        tx,
                         clock.now(),
                         api_key=None,
                         kind="sms-dlr",
