@@ -102,15 +102,13 @@ class Authenticator:
     def _log(self, tx: Tx, req: AuthRequest, refusal: AuthRefused) -> None:
         auth_log.record(
             tx,
-            auth_log.Refusal(
-                at=self.clock.now(),
-                api=req.api,
-                method=req.method,
-                path=req.path,
-                api_key=refusal.claimed_api_key,
-                reason=refusal.reason,
-                mode=self.mode.value,
-            ),
+            at=self.clock.now(),
+            api=req.api,
+            method=req.method,
+            path=req.path,
+            api_key=refusal.claimed_api_key,
+            reason=refusal.reason,
+            mode=self.mode.value,
         )
 
     def _authenticate(self, tx: Tx, req: AuthRequest) -> Principal:

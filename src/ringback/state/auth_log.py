@@ -1,8 +1,7 @@
-"""Refused credentials (`auth_log`), read at /_ringback/auth-log."""
+"""The auth log: every refused request (read at /_ringback/auth-log)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -10,22 +9,32 @@ from sqlalchemy import insert, select
 from ringback.state.store import Tx
 from ringback.state.tables import auth_log
 
-_RECORD = insert(auth_log)
+_ADD = insert(auth_log)
 
 
-@dataclass(frozen=True)
-class Refusal:
-    at: float
-    api: str
-    method: str
-    path: str
-    api_key: str | None  # the account the request claimed to be, when known
-    reason: str
-    mode: str  # strict: refused; soft: let through
-
-
-def record(tx: Tx, refusal: Refusal) -> None:
-    tx.conn.execute(_RECORD, refusal.__dict__)
+def record(
+    tx: Tx,
+    *,
+    at: float,
+    api: str,
+    method: str,
+    path: str,
+    api_key: str | None,
+    reason: str,
+    mode: str,
+) -> None:
+    tx.conn.execute(
+        _ADD,
+        {
+            "at": at,
+            "api": api,
+            "method": method,
+            "path": path,
+            "api_key": api_key,
+            "reason": reason,
+            "mode": mode,
+        },
+    )
 
 
 def recent(tx: Tx, api_key: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
