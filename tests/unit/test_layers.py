@@ -1,7 +1,8 @@
 """The architecture's two boundaries, checked on the source with `ast`.
 
 1. SQL lives in `state/`: no module outside it imports a database driver or SQLAlchemy, the
-   tables or the migrations, or runs a statement (`.execute(`, `exec_driver_sql(`).
+   tables or the migrations, runs a statement (`.execute(`, `exec_driver_sql(`) or opens the
+   `Tx` (`tx.conn`).
 2. Floors import only downward: core → state → platform → scheduler, webhooks → network →
    apis → control → cli, testing, app, server. `config` is a leaf anyone may import;
    `testing/` may import anything. Imports under `if TYPE_CHECKING:` count too.
@@ -87,6 +88,8 @@ def sql_outside_state(root: Path = PACKAGE_ROOT) -> list[str]:
                 and node.func.attr in SQL_CALLS
             ):
                 found.append(f"{module}:{node.lineno} calls .{node.func.attr}(")
+            if isinstance(node, ast.Attribute) and node.attr == "conn":
+                found.append(f"{module}:{node.lineno} reads .conn (a Tx is opaque outside state/)")
     return sorted(set(found))
 
 
@@ -137,6 +140,8 @@ def test_the_checks_find_planted_violations(tmp_path: Path) -> None:
         "    from ringback.apis.services import Services\n"
         "def f(conn):\n"
         "    conn.exec_driver_sql('SELECT 1')\n"
+        "def g(tx):\n"
+        "    return tx.conn\n"
     )
     (root / "state" / "fine.py").write_text("import sqlalchemy\nfrom ringback.core import x\n")
 
@@ -144,6 +149,7 @@ def test_the_checks_find_planted_violations(tmp_path: Path) -> None:
     assert "ringback.core.planted:2 imports sqlite3" in sql
     assert "ringback.core.planted:3 imports ringback.state.tables" in sql
     assert "ringback.core.planted:8 calls .exec_driver_sql(" in sql
+    assert "ringback.core.planted:10 reads .conn" in sql
     assert "state.fine" not in sql
 
     upward = "\n".join(upward_imports(root))
