@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import logging
+import os
 import re
+import socket
 import ssl
+import subprocess
+import threading
 from pathlib import Path
 
 import certifi
@@ -204,6 +209,49 @@ def test_a_certificate_for_another_name_is_refused_even_signed_by_the_ca(tls: Tl
     client = ssl.create_default_context(cafile=tls.ca_bundle)
     with pytest.raises(ssl.SSLCertVerificationError, match="permitted subtree violation"):
         handshake(server_context(cert, key), client, "bank.example.com")
+
+
+NODE_CONNECT = """
+const tls = require("tls");
+const [port, servername] = process.argv.slice(1);
+const socket = tls.connect({ host: "127.0.0.1", port: Number(port), servername }, () => {
+  console.log("trusted");
+  socket.end();
+});
+socket.on("error", (e) => console.log(e.message));
+"""
+
+
+def node_connect(server: ssl.SSLContext, hostname: str, bundle: Path) -> str:
+    """What Node (NODE_EXTRA_CA_CERTS=bundle) says of a TLS server using `server`."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve_one() -> None:
+        conn, _ = listener.accept()
+        with contextlib.suppress(OSError), server.wrap_socket(conn, server_side=True):
+            pass
+
+    thread = threading.Thread(target=serve_one, daemon=True)
+    thread.start()
+    try:
+        done = subprocess.run(
+            ["node", "-e", NODE_CONNECT, str(listener.getsockname()[1]), hostname],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "NODE_EXTRA_CA_CERTS": str(bundle)},
+        )
+    finally:
+        thread.join(10)
+        listener.close()
+    return done.stdout.strip()
+
+
+def test_node_trusts_the_server_and_refuses_another_name_signed_by_the_ca(tls: TlsFiles) -> None:
+    assert node_connect(server_context(tls.cert, tls.key), "localhost", tls.ca_bundle) == "trusted"
+    cert, key = sign_leaf(tls.ca_cert.parent, "bank.example.com")
+    refused = node_connect(server_context(cert, key), "bank.example.com", tls.ca_bundle)
+    assert refused == "permitted subtree violation"
 
 
 def test_the_bundle_is_certifis_roots_plus_the_ca(tls: TlsFiles) -> None:
