@@ -74,9 +74,13 @@ def _san(name: str) -> Name:
 
 
 def server_names(host: str, extra_names: Sequence[str] = ()) -> list[Name]:
-    """What the server certificate carries: loopback, Vonage's hosts, `host` unless a wildcard."""
-    wanted = [*ALWAYS_NAMES, host, *extra_names]
-    names = [_san(n.strip()) for n in wanted if n.strip() not in WILDCARD_HOSTS]
+    """What the server certificate carries: loopback, Vonage's hosts, `host` unless a wildcard.
+
+    A pattern among `extra_names` (`*`, `*.example.com`) is left out: a name constraint cannot
+    say it, and a wildcard certificate is not what a local server needs.
+    """
+    wanted = [n.strip() for n in (*ALWAYS_NAMES, host, *extra_names)]
+    names = [_san(n) for n in wanted if n not in WILDCARD_HOSTS and "*" not in n]
     return list(dict.fromkeys(names))
 
 

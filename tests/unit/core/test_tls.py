@@ -193,7 +193,7 @@ def test_a_specific_host_and_extra_names_are_permitted_and_carried(tmp_path: Pat
 
 @pytest.mark.parametrize("wildcard", ["0.0.0.0", "::"])
 def test_a_wildcard_host_widens_nothing(tmp_path: Path, wildcard: str) -> None:
-    files = ensure_tls(tmp_path, wildcard)
+    files = ensure_tls(tmp_path, wildcard, ["*", "*.example.com"])
     assert len(constraints(load(files.ca_cert)).value.permitted_subtrees or []) == 5
     assert len(sans(files.cert)) == 5
 
