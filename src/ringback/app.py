@@ -24,6 +24,7 @@ from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import MethodNotAllowed, NotFound, RingbackError
 from ringback.core.ids import Ids
 from ringback.core.prices import PriceList
+from ringback.core.private_files import make_private_dir
 from ringback.core.provisioning import ensure_default_account
 from ringback.core.ratelimit import RateLimits
 from ringback.core.services import Services
@@ -39,7 +40,7 @@ FALLBACK_API = Api("unknown", ProblemStyle())
 
 def build_services(settings: Settings) -> Services:
     if settings.database != ":memory:":
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(settings.data_dir)
     store = Store(settings.database_path, synchronous=settings.sqlite_synchronous)
     store.migrate()
     clock = Clock()

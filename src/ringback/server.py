@@ -18,6 +18,7 @@ import uvicorn
 from ringback import __version__
 from ringback.app import bootstrap_default_account, build_services, create_app
 from ringback.config import Settings
+from ringback.core.private_files import prepare_data_dir, restrict_umask, write_private
 from ringback.core.tls import ensure_tls
 
 log = logging.getLogger("ringback")
@@ -54,7 +55,13 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def banner(
-    settings: Settings, api_key: str, api_secret: str, http_port: int, https_port: int, ca: Path
+    settings: Settings,
+    api_key: str,
+    api_secret: str,
+    http_port: int,
+    https_port: int,
+    ca: Path,
+    ca_bundle: Path,
 ) -> str:
     host = settings.host
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -68,8 +75,9 @@ def banner(
             f"  http       http://{shown}:{http_port}    "
             f"(Node SDK: apiHost/restHost 'http://{shown}:{http_port}')",
             f"  CA         {ca}",
-            f"             export REQUESTS_CA_BUNDLE={ca}",
-            f"             export NODE_EXTRA_CA_CERTS={ca}",
+            f"  CA bundle  {ca_bundle}   (certifi's trusted roots + Ringback's CA)",
+            f"             export REQUESTS_CA_BUNDLE={ca_bundle}",
+            f"             export NODE_EXTRA_CA_CERTS={ca_bundle}",
             f"  dashboard  http://{shown}:{http_port}/",
             f"  control    http://{shown}:{http_port}/_ringback/openapi.json",
             f"  data       {settings.data_dir.resolve()}",
@@ -79,6 +87,9 @@ def banner(
 
 
 async def run(settings: Settings) -> None:
+    # before anything is written: SQLite creates its files itself, with the process umask
+    restrict_umask()
+    prepare_data_dir(settings.data_dir)
     services = build_services(settings)
     account, secret = bootstrap_default_account(services)
     tls = ensure_tls(settings.data_dir, settings.host)
@@ -124,7 +135,8 @@ async def run(settings: Settings) -> None:
             break
         await asyncio.sleep(0.01)
     runtime = settings.data_dir / "server.json"
-    runtime.write_text(
+    write_private(
+        runtime,
         json.dumps(
             {
                 "pid": os.getpid(),
@@ -132,12 +144,21 @@ async def run(settings: Settings) -> None:
                 "http_port": http_port,
                 "https_port": https_port,
                 "ca": str(tls.ca_cert.resolve()),
+                "ca_bundle": str(tls.ca_bundle.resolve()),
                 "api_key": account.api_key,
             }
-        )
+        ),
     )
     sys.stdout.write(
-        banner(settings, account.api_key, secret, http_port, https_port, tls.ca_cert.resolve())
+        banner(
+            settings,
+            account.api_key,
+            secret,
+            http_port,
+            https_port,
+            tls.ca_cert.resolve(),
+            tls.ca_bundle.resolve(),
+        )
     )
     sys.stdout.flush()
     try:

@@ -29,8 +29,9 @@ def test_banner_tells_everything_needed_to_connect(server: RingbackProcess) -> N
     banner = server.log_path.read_text()
     assert f"api_key {api_key}" in banner
     assert f"api_secret {api_secret}" in banner
-    assert f"export REQUESTS_CA_BUNDLE={server.ca}" in banner
-    assert f"export NODE_EXTRA_CA_CERTS={server.ca}" in banner
+    assert f"CA         {server.ca}" in banner
+    assert f"export REQUESTS_CA_BUNDLE={server.ca_bundle}" in banner
+    assert f"export NODE_EXTRA_CA_CERTS={server.ca_bundle}" in banner
     assert f"api_host='{server.https_host}'" in banner
     assert f"dashboard  {server.http_url}/" in banner
 

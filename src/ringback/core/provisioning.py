@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from ringback.core.clock import Clock
 from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters
 from ringback.core.ids import Ids
 from ringback.core.money import to_units
+from ringback.core.private_files import write_private
 from ringback.core.secrets import secret_problems
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account
@@ -119,9 +119,7 @@ def ensure_default_account(
             account_state.update_account(
                 conn, other.api_key, is_default=other.api_key == account.api_key
             )
-    credentials_file.parent.mkdir(parents=True, exist_ok=True)
-    credentials_file.write_text(json.dumps({"api_key": account.api_key, "api_secret": secret}))
-    os.chmod(credentials_file, 0o600)
+    write_private(credentials_file, json.dumps({"api_key": account.api_key, "api_secret": secret}))
     refreshed = account_state.get_account(conn, account.api_key)
     assert refreshed is not None
     return refreshed, secret

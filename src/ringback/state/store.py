@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.pool import StaticPool
 
+from ringback.core.private_files import (
+    create_private_file,
+    make_private_dir,
+    private_temp_file,
+)
 from ringback.state import tables
 from ringback.state.migrations import MIGRATIONS
 
@@ -41,6 +46,11 @@ class Store:
         self.path = path
         self.in_memory = path == ":memory:"
         url = "sqlite://" if self.in_memory else f"sqlite:///{path}"
+        if not self.in_memory:
+            # SQLite gives its -wal and -shm the database file's mode: 0600 from the start.
+            # A path that cannot be created is left for SQLite to report in its own words.
+            with suppress(OSError):
+                create_private_file(Path(path))
         self.engine: Engine = create_engine(
             url,
             poolclass=StaticPool,
@@ -119,15 +129,18 @@ class Store:
 
     def save_snapshot(self, target: Path) -> None:
         """Copy the whole database with SQLite's online backup: consistent and fast."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.unlink(missing_ok=True)
-        dest = sqlite3.connect(tmp)
+        make_private_dir(target.parent)
+        tmp = private_temp_file(target)  # 0600; SQLite writes into the empty file
         try:
-            self._raw().backup(dest)
-        finally:
-            dest.close()
-        tmp.replace(target)
+            dest = sqlite3.connect(tmp)
+            try:
+                self._raw().backup(dest)
+            finally:
+                dest.close()
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def restore_snapshot(self, source: Path) -> None:
         src = sqlite3.connect(source)

@@ -25,10 +25,11 @@ class RingbackProcess:
         self.log_path = data_dir / "server.log"
 
     def start(self, timeout: float = 15.0) -> RingbackProcess:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # private as Ringback keeps it: the log holds the banner, and the banner the secret
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         runtime = self.data_dir / "server.json"
         runtime.unlink(missing_ok=True)
-        log = self.log_path.open("ab")
+        log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -88,6 +89,11 @@ class RingbackProcess:
         return str(self.info["ca"])
 
     @property
+    def ca_bundle(self) -> str:
+        """certifi's roots + Ringback's CA: what the banner tells users to export."""
+        return str(self.info["ca_bundle"])
+
+    @property
     def tls(self) -> ssl.SSLContext:
         """For httpx: `verify=server.tls` trusts Ringback's CA."""
         return ssl.create_default_context(cafile=self.ca)
@@ -122,7 +128,7 @@ class RingbackProcess:
         """The official Vonage SDK, pointed at this server (only the hosts change)."""
         from vonage import Auth, HttpClientOptions, Vonage
 
-        os.environ["REQUESTS_CA_BUNDLE"] = self.ca
+        os.environ["REQUESTS_CA_BUNDLE"] = self.ca_bundle
         return Vonage(
             Auth(api_key=api_key, api_secret=api_secret, **auth),
             HttpClientOptions(api_host=self.https_host, rest_host=self.https_host),
