@@ -11,13 +11,16 @@ import signal
 import socket
 import sys
 from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import uvicorn
 
 from ringback import __version__
 from ringback.app import bootstrap_default_account, build_services, create_app
 from ringback.config import Settings
+from ringback.control.token import resolve_control_token
 from ringback.core.tls import ensure_tls
 
 log = logging.getLogger("ringback")
@@ -70,15 +73,27 @@ def banner(
             f"  CA         {ca}",
             f"             export REQUESTS_CA_BUNDLE={ca}",
             f"             export NODE_EXTRA_CA_CERTS={ca}",
-            f"  dashboard  http://{shown}:{http_port}/",
+            f"  dashboard  http://{shown}:{http_port}/{_token_query(settings)}",
             f"  control    http://{shown}:{http_port}/_ringback/openapi.json",
+            *_token_lines(settings),
             f"  data       {settings.data_dir.resolve()}",
             "",
         ]
     )
 
 
+def _token_query(settings: Settings) -> str:
+    return f"?token={quote(settings.control_token, safe='')}" if settings.control_token else ""
+
+
+def _token_lines(settings: Settings) -> list[str]:
+    if not settings.control_token:
+        return []
+    return [f"  token      {settings.control_token}   (control API: Authorization: Bearer <token>)"]
+
+
 async def run(settings: Settings) -> None:
+    settings = replace(settings, control_token=resolve_control_token(settings))
     services = build_services(settings)
     account, secret = bootstrap_default_account(services)
     tls = ensure_tls(settings.data_dir, settings.host)
@@ -133,6 +148,7 @@ async def run(settings: Settings) -> None:
                 "https_port": https_port,
                 "ca": str(tls.ca_cert.resolve()),
                 "api_key": account.api_key,
+                "control_token": settings.control_token,
             }
         )
     )
