@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ringback.apis import registry
 from ringback.config import Settings
 from ringback.control import routes as control_routes
+from ringback.control.guard import ControlGuard
 from ringback.core.auth import Authenticator, AuthMode
 from ringback.core.billing import Billing
 from ringback.core.changes import Changes
@@ -129,4 +130,4 @@ def create_app(services: Services) -> ASGIApp:
     )
     app.state.services = services
     app.router.redirect_slashes = False
-    return TrailingSlash(app)
+    return TrailingSlash(ControlGuard(app, services))

@@ -34,6 +34,10 @@ class Settings:
     webhook_connect_timeout: float = 3.0
     webhook_response_timeout: float = 15.0
     webhook_pipeline: int = 64  # requests in flight to one receiver; 1 = one at a time
+    # the control API's guard (control/guard.py): host names it answers besides loopback and
+    # --host, and the bearer token it requires (generated when --host is not loopback)
+    allowed_hosts: tuple[str, ...] = ()
+    control_token: str | None = None
 
     @property
     def database_path(self) -> str:

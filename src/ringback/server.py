@@ -11,13 +11,16 @@ import signal
 import socket
 import sys
 from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import uvicorn
 
 from ringback import __version__
 from ringback.app import bootstrap_default_account, build_services, create_app
 from ringback.config import Settings
+from ringback.control.token import resolve_control_token
 from ringback.core.private_files import prepare_data_dir, restrict_umask, write_private
 from ringback.core.tls import ensure_tls
 
@@ -78,21 +81,35 @@ def banner(
             f"  CA bundle  {ca_bundle}   (certifi's trusted roots + Ringback's CA)",
             f"             export REQUESTS_CA_BUNDLE={ca_bundle}",
             f"             export NODE_EXTRA_CA_CERTS={ca_bundle}",
-            f"  dashboard  http://{shown}:{http_port}/",
+            f"  dashboard  http://{shown}:{http_port}/{_token_query(settings)}",
             f"  control    http://{shown}:{http_port}/_ringback/openapi.json",
+            *_token_lines(settings),
             f"  data       {settings.data_dir.resolve()}",
             "",
         ]
     )
 
 
+def _token_query(settings: Settings) -> str:
+    return f"?token={quote(settings.control_token, safe='')}" if settings.control_token else ""
+
+
+def _token_lines(settings: Settings) -> list[str]:
+    if not settings.control_token:
+        return []
+    return [f"  token      {settings.control_token}   (control API: Authorization: Bearer <token>)"]
+
+
 async def run(settings: Settings) -> None:
     # before anything is written: SQLite creates its files itself, with the process umask
     restrict_umask()
     prepare_data_dir(settings.data_dir)
+    settings = replace(settings, control_token=resolve_control_token(settings))
     services = build_services(settings)
     account, secret = bootstrap_default_account(services)
-    tls = ensure_tls(settings.data_dir, settings.host)
+    # a docker-compose service name given with --allowed-hosts is served over HTTPS too
+    names = [name.lstrip(".") for name in settings.allowed_hosts]
+    tls = ensure_tls(settings.data_dir, settings.host, names)
     app = create_app(services)
     http_sock = _bind(settings.host, settings.http_port)
     https_sock = _bind(settings.host, settings.https_port)
@@ -146,6 +163,7 @@ async def run(settings: Settings) -> None:
                 "ca": str(tls.ca_cert.resolve()),
                 "ca_bundle": str(tls.ca_bundle.resolve()),
                 "api_key": account.api_key,
+                "control_token": settings.control_token,
             }
         ),
     )

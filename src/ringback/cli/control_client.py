@@ -25,6 +25,8 @@ def control_url(url: str | None, data_dir: Path) -> str:
 
 
 def call(base: str, method: str, path: str, **kwargs: Any) -> Any:
+    if method in ("POST", "PUT", "PATCH") and "json" not in kwargs:
+        kwargs["json"] = {}  # control writes must be JSON, bodiless ones too
     try:
         response = httpx.request(method, f"{base}/_ringback{path}", timeout=30, **kwargs)
     except httpx.TransportError as exc:

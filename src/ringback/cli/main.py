@@ -10,6 +10,8 @@ import uvloop
 
 from ringback.cli import phone, webhooks, world
 from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
+from ringback.control.host_policy import parse_allowed_hosts
+from ringback.control.token import check_token
 
 app = typer.Typer(help="Ringback: the Vonage APIs on your own machine.", no_args_is_help=True)
 
@@ -43,6 +45,20 @@ def serve(
     ] = None,
     seed: Annotated[int | None, typer.Option(envvar="RINGBACK_SEED")] = None,
     sqlite_synchronous: Annotated[str, typer.Option(envvar="RINGBACK_SQLITE_SYNCHRONOUS")] = "FULL",
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            envvar="RINGBACK_ALLOWED_HOSTS",
+            help="more host names for the control API, comma-separated (e.g. a compose service)",
+        ),
+    ] = None,
+    control_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="RINGBACK_CONTROL_TOKEN",
+            help="bearer token the control API requires (generated when --host is not loopback)",
+        ),
+    ] = None,
 ) -> None:
     """Start Ringback: HTTPS and HTTP on the same app, state in the data directory."""
     from ringback.server import run
@@ -51,6 +67,14 @@ def serve(
         raise typer.BadParameter("--auth-mode must be strict or soft")
     if sqlite_synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         raise typer.BadParameter("--sqlite-synchronous must be OFF, NORMAL, FULL or EXTRA")
+    try:
+        allowed = parse_allowed_hosts(allowed_hosts)
+    except ValueError as exc:
+        raise typer.BadParameter(f"--allowed-hosts: {exc}") from exc
+    try:
+        token = check_token(control_token) if control_token else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"--control-token: {exc}") from exc
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     settings = Settings(
         host=host,
@@ -66,6 +90,8 @@ def serve(
         prices=prices,
         seed=seed,
         sqlite_synchronous=sqlite_synchronous.upper(),
+        allowed_hosts=allowed,
+        control_token=token,
     )
     with contextlib.suppress(KeyboardInterrupt):
         # uvloop, as uvicorn would pick itself: the stock loop costs ~40 ms per keep-alive

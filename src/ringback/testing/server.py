@@ -115,8 +115,30 @@ class RingbackProcess:
         saved = json.loads((self.data_dir / "credentials.json").read_text())
         return saved["api_key"], saved["api_secret"]
 
+    @property
+    def control_token(self) -> str | None:
+        """The token the control API requires (from server.json), or None."""
+        token = self.info.get("control_token")
+        return str(token) if token else None
+
+    def control_headers(self, method: str = "GET") -> dict[str, str]:
+        """What the control API asks of a client: the token when one is in force, and the JSON
+        content type on every write (bodiless POSTs too)."""
+        headers: dict[str, str] = {}
+        if self.control_token:
+            headers["authorization"] = f"Bearer {self.control_token}"
+        if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            headers["content-type"] = "application/json"
+        return headers
+
     def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, f"{self.http_url}/_ringback{path}", timeout=30, **kwargs)
+        headers = httpx.Headers(self.control_headers(method))
+        if ("data" in kwargs or "files" in kwargs) and "content-type" in headers:
+            del headers["content-type"]
+        headers.update(kwargs.pop("headers", None) or {})
+        return httpx.request(
+            method, f"{self.http_url}/_ringback{path}", timeout=30, headers=headers, **kwargs
+        )
 
     def new_account(self, **fields: Any) -> tuple[str, str]:
         response = self.control("POST", "/accounts", json=fields)
