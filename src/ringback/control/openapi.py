@@ -242,7 +242,8 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "get",
         "/_ringback/auth-log",
         "authLog",
-        "Requests Vonage would have refused (refused in strict mode, let through in soft)",
+        "Requests Vonage would have refused (refused in strict mode, let through in soft), "
+        "and warnings (level: warning) about accepted ones Vonage may refuse",
         None,
     ),
     ("get", "/_ringback/rate-limits", "getRateLimits", "Rate limits in force", None),

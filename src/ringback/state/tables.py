@@ -129,6 +129,8 @@ auth_log = Table(
     Column("api_key", Text, nullable=True),
     Column("reason", Text, nullable=False),
     Column("mode", Text, nullable=False),  # strict: refused; soft: let through
+    # (v0003) refusal, or warning: accepted, but Vonage itself may refuse it
+    Column("level", Text, nullable=False, server_default="refusal"),
 )
 
 # --- the simulated network (v0002) ---

@@ -212,7 +212,7 @@ def test_xml_path(sms: Sms) -> None:
 
 
 def test_other_paths_and_methods(sms: Sms) -> None:
-    response = httpx.get(f"{sms.base}/sms/json", params={**sms.creds, **GOOD})
+    response = httpx.put(f"{sms.base}/sms/json", params={**sms.creds, **GOOD})
     assert response.status_code == 405
     assert response.json()["messages"][0]["status"] == "3"
     response = sms.post({**sms.creds, **GOOD}, path="/sms/csv")

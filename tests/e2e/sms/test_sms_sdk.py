@@ -85,8 +85,8 @@ def test_send_to_an_ordinary_number(world: Any, receiver: Any) -> None:
         ("a" * 161, None, 2, "text"),
         ("€" * 80, None, 1, "text"),  # extension characters count double
         ("€" * 81, None, 2, "text"),
-        ("Привет " * 10, None, 1, "unicode"),  # 70 UCS-2 characters
-        ("Привет " * 10 + "!", None, 2, "unicode"),
+        ("Привет " * 10, "unicode", 1, "unicode"),  # 70 UCS-2 characters
+        ("Привет " * 10 + "!", "unicode", 2, "unicode"),
         ("plain", "unicode", 1, "unicode"),  # type=unicode forces UCS-2
         ("x" * 459, None, 3, "text"),
         ("x" * 460, None, 4, "text"),
@@ -115,6 +115,33 @@ def test_parts_and_a_receipt_per_part(
     assert {r["status"] for r in receipts.values()} == {"delivered"}
     (message,) = world.inbox(MAGIC, sender.api_key)
     assert (message["text"], message["parts"], message["encoding"]) == (text, parts, encoding)
+
+
+@pytest.mark.parametrize("kind", [None, "text"])  # type=text is the default
+def test_text_gsm7_cannot_carry_arrives_as_question_marks(
+    world: Any, receiver: Any, receipts_by_id: Any, kind: str | None
+) -> None:
+    sender = world.sender()
+    text = "Привет, мир! 😀 {€}" * 7  # 147 septets: 1 GSM-7 part (2 as UCS-2)
+    sent = sender.send(to=MAGIC, text=text, type=kind, callback=receiver.url)
+    assert sent.message_count == "1"
+    assert sender.balance() == pytest.approx(10 - 0.0459)
+    world.advance(1)
+    (receipt,) = receipts_by_id(receiver.wait_for(1)).values()
+    assert receipt["status"] == "delivered"
+    (message,) = world.inbox(MAGIC, sender.api_key)
+    # one `?` per character GSM-7 cannot carry (the emoji too); extension characters intact
+    assert message["text"] == "??????, ???! ? {€}" * 7
+    assert (message["parts"], message["encoding"]) == (1, "text")
+
+
+def test_unicode_carries_the_same_text_intact(world: Any) -> None:
+    sender = world.sender()
+    text = "Привет, мир! 😀 {€}" * 7
+    assert sender.send(to=MAGIC, text=text, type="unicode").message_count == "2"
+    world.advance(1)
+    (message,) = world.inbox(MAGIC, sender.api_key)
+    assert (message["text"], message["parts"], message["encoding"]) == (text, 2, "unicode")
 
 
 def test_the_longest_text_and_one_more_character(world: Any) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,16 @@ from hypothesis import strategies as st
 from vonage_http_client import Auth
 from vonage_sms import SmsMessage
 
-from ringback.core.auth import SIGNATURE_WINDOW_SECONDS, AuthRefused, Credential, Principal
+from ringback.core.auth import (
+    SDK_QUIRK_WARNING,
+    SIGNATURE_WINDOW_SECONDS,
+    Authenticator,
+    AuthRefused,
+    AuthRequest,
+    Credential,
+    Principal,
+)
+from ringback.core.request_params import parse_params
 from ringback.core.signatures import (
     HMAC_DIGESTS,
     python_sdk_variant,
@@ -202,6 +213,46 @@ def test_the_python_sdks_signature(world: AuthWorld, method: str, fields: dict[s
         world.authenticate(SMS, form=tampered, sdk_signed_fields=SMS_FIELDS),
         "signature does not match",
     )
+
+
+def test_the_sdks_signature_is_accepted_with_a_warning_in_the_auth_log(world: AuthWorld) -> None:
+    wire = sdk_signed(world, "sha256")
+    assert isinstance(world.authenticate(SMS, form=wire, sdk_signed_fields=SMS_FIELDS), Principal)
+    (row,) = world.auth_log()
+    assert {k: row[k] for k in ("api_key", "reason", "mode", "level")} == {
+        "api_key": wire["api_key"],
+        "reason": SDK_QUIRK_WARNING,
+        "mode": "strict",
+        "level": "warning",
+    }
+    # a signature over what was sent, as Vonage checks it, leaves no warning
+    _, exact = signed_form(world, "sha256")
+    assert isinstance(world.authenticate(SMS, form=exact, sdk_signed_fields=SMS_FIELDS), Principal)
+    refused(world.authenticate(SMS, form={**exact, "text": "x"}), "signature does not match")
+    assert [r["level"] for r in world.auth_log()] == ["warning", "refusal"]
+
+
+def test_the_sdk_quirk_warning_is_logged_once_per_key(
+    world: AuthWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    authenticator = Authenticator(world.clock)
+    first, second = sdk_signed(world, "sha1"), sdk_signed(world, "sha1")
+    for wire in (first, first, second, first, second):
+        request = AuthRequest(
+            api="sms",
+            method="POST",
+            path="/sms/json",
+            authorization=None,
+            params=parse_params("", urlencode(wire).encode()),
+            accepted=frozenset(SMS),
+            sdk_signed_fields=SMS_FIELDS,
+        )
+        with caplog.at_level(logging.WARNING), world.store.begin() as conn:
+            assert isinstance(authenticator.authenticate(conn, request), Principal)
+    warned = [r.getMessage() for r in caplog.records if SDK_QUIRK_WARNING in r.getMessage()]
+    assert len(warned) == 2
+    assert first["api_key"] in warned[0] and second["api_key"] in warned[1]
+    assert len(world.auth_log()) == 5  # the log line is once per key, the row once per request
 
 
 # --- Ringback and the SDK sign alike -------------------------------------------------------
