@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import mobile_codes
 
 from ringback.apis.insight.subject import Subject
-from ringback.network import carriers, number_pool
+from ringback.network import carriers, fictional, number_pool
 from ringback.network.behaviours import Behaviour, Effective
 from ringback.network.carriers import Network
 
@@ -111,6 +111,8 @@ def network_type(subject: Subject, handset: Effective) -> str:
 
 def find_network(network_code: str, region: str | None = None) -> Network | None:
     """A network by MCC+MNC, in `region` first, then in any country with that MCC."""
+    if network_code == fictional.NETWORK.network_code:
+        return fictional.NETWORK
     if region:
         found = carriers.network_by_code(region, network_code)
         if found:
