@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType, ValidationResult
 
 from ringback.network import carriers, fictional
 from ringback.network.carriers import Network
@@ -27,13 +27,16 @@ TYPE_NAMES = {
     PhoneNumberType.UNKNOWN: "unknown",
 }
 _DIGITS = re.compile(r"\d{6,15}")
+# libphonenumber's length verdict for a whole number; TOO_SHORT, TOO_LONG, INVALID_LENGTH and
+# IS_POSSIBLE_LOCAL_ONLY (a local number without its area code) are not whole numbers
+WHOLE_NUMBER = ValidationResult.IS_POSSIBLE
 
 
 @dataclass(frozen=True)
 class NumberInfo:
     msisdn: str  # E.164 digits, no "+"
     valid: bool
-    possible: bool
+    possible: bool  # a whole number's length in its country (not too short, too long, local)
     region: str | None  # ISO 3166-1 alpha-2
     country_code: int
     number_type: str  # a value of TYPE_NAMES
@@ -93,7 +96,7 @@ def lookup(msisdn: str) -> NumberInfo | None:
     return NumberInfo(
         msisdn=msisdn,
         valid=phonenumbers.is_valid_number(number),
-        possible=phonenumbers.is_possible_number(number),
+        possible=phonenumbers.is_possible_number_with_reason(number) == WHOLE_NUMBER,
         region=region,
         country_code=number.country_code,
         number_type=number_type,
