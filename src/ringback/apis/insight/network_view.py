@@ -4,7 +4,8 @@
 - Network type: libphonenumber's type; NANP numbers (fixed-or-mobile) are split the way the
   Numbers API sells them (`number_pool.classify`), so a number rented as mobile looks mobile.
   A number of no known type that has a behaviour profile (set, or a magic number) is a handset.
-- Carriers: a mobile number's range holder (`numbering.lookup`); a ported handset's current
+- Carriers: a mobile number's range holder (`numbering.lookup`; `Ringback Fictional`, 99999,
+  for the ranges reserved for drama, network/fictional.py); a ported handset's current
   carrier is the network it was ported to. Other types get a `<CC>-FIXED` style pseudo network
   ("GB-FIXED-RESERVED", "United Kingdom Landline Reserved" in the Java SDK's fixtures).
 - Live answers (mobile only; others are `unknown`, outcome 1 as Vonage's landline example):
