@@ -65,7 +65,7 @@ def test_dns_rebinding_reads_nothing(server: RingbackProcess) -> None:
         assert body["title"] == "Misdirected Request"
         assert "signature_secret" not in refused.text
         assert "--allowed-hosts evil.example" in str(body["detail"])
-    handset = raw(server, "GET", "/_ringback/handsets/447700900001/codes/latest", {"host": EVIL})
+    handset = raw(server, "GET", "/_ringback/handsets/447700900901/codes/latest", {"host": EVIL})
     assert_problem(handset, 421)
 
 

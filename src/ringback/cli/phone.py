@@ -32,7 +32,7 @@ app = typer.Typer(
 @app.callback()
 def phone(
     ctx: typer.Context,
-    msisdn: Annotated[str, typer.Argument(help="the handset's number, e.g. +447700900001")],
+    msisdn: Annotated[str, typer.Argument(help="the handset's number, e.g. +447700900901")],
 ) -> None:
     ctx.obj = msisdn
 

@@ -26,10 +26,10 @@ def invalid(name: str, reason: str) -> InvalidParameters:
 
 
 def phone_number(raw: Any, name: str) -> str:
-    """E.164 digits of a number of some country ("+44 7700 900001", "447700900001")."""
+    """E.164 digits of a number of some country ("+44 7700 900901", "447700900901")."""
     msisdn = numbering.normalise(raw) if isinstance(raw, str) else None
     if msisdn is None or numbering.lookup(msisdn) is None:
-        raise invalid(name, "must be a phone number in E.164, e.g. +447700900001")
+        raise invalid(name, "must be a phone number in E.164, e.g. +447700900901")
     return msisdn
 
 

@@ -13,6 +13,11 @@ ACCOUNT_CHANGE: dict[str, Any] = {
         "balance": {"type": "string", "example": "25.00"},
         "auto_reload": {"type": "boolean"},
         "auto_reload_amount": {"type": "string"},
+        "auto_reload_trx": {
+            "type": "string",
+            "description": "the auto-reload transaction's reference, which top-up checks `trx` "
+            "against; switching auto_reload on without one makes a fresh one",
+        },
         "name": {"type": "string"},
         "signature_secret": {"type": "string"},
         "signature_method": {"enum": ["md5hash", "md5", "sha1", "sha256", "sha512"]},

@@ -37,6 +37,8 @@ ACCOUNT_RESOURCES = [
     "numbers",
     "applications",
 ]
+# what an account's own reset keeps with it: its secrets, and the auto-reload it set up
+CREDENTIALS = ["api_secrets", "auto_reload_transactions"]
 # the simulated world, shared by every account: wiped only by a full reset
 WORLD_TABLES = ["handset_behaviours"]
 
@@ -116,7 +118,7 @@ class Store:
     def reset(self, api_key: str | None = None) -> None:
         with self.begin() as conn:
             if api_key is None:
-                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES, "api_secrets", "accounts"]:
+                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES, *CREDENTIALS, "accounts"]:
                     conn.execute(text(f"DELETE FROM {table}"))
             else:
                 for table in ACCOUNT_RESOURCES:

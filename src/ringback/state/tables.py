@@ -48,6 +48,17 @@ accounts = Table(
     Column("created_at", Float, nullable=False),
 )
 
+# the transaction recorded each time auto-reload is switched on (the dashboard's payment); the
+# latest is the `trx` a top-up must name (account.yml)
+auto_reload_transactions = Table(
+    "auto_reload_transactions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("api_key", Text, nullable=False),
+    Column("trx", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
 api_secrets = Table(
     "api_secrets",
     metadata,

@@ -13,7 +13,7 @@ import pytest
 from ringback.core.signatures import sign
 from ringback.testing.server import RingbackProcess
 
-MAGIC = "447700900000"
+MAGIC = "447700900900"
 MESSAGE = {"from": "Acme", "to": MAGIC, "text": "hello"}
 
 
@@ -33,7 +33,7 @@ def test_get_with_key_and_secret(ringback: RingbackProcess) -> None:
     assert part["message-price"] == "0.04590000"
     xml = get(ringback, "/sms/xml", {**creds, **MESSAGE, "text": "x" * 161})
     assert xml.headers["content-type"].startswith("text/xml")
-    assert '<messages count="2"><message><to>447700900000</to><messageId>' in xml.text
+    assert '<messages count="2"><message><to>447700900900</to><messageId>' in xml.text
     assert xml.text.count("<status>0</status>") == 2
     refused = get(ringback, "/sms/json", {**creds, "api_secret": "Wrong123", **MESSAGE}).json()
     assert refused["messages"] == [{"status": "4", "error-text": "Bad Credentials"}]

@@ -11,7 +11,7 @@ from vonage_http_client import HttpRequestError
 from vonage_numbers import NumberParams, SearchAvailableNumbersFilter, UpdateNumberParams
 from vonage_sms import PartialFailureError, SmsError
 
-MAGIC = "447700900000"
+MAGIC = "447700900900"
 
 
 def test_callback_per_message_wins_over_the_account_dr_url(world: Any, receiver: Any) -> None:
@@ -193,12 +193,12 @@ def test_account_to_account_text_is_gsm7_too(world: Any, receiver: Any) -> None:
 
 def test_delivery_survives_a_crash_and_restart(world: Any, receiver: Any) -> None:
     sender = world.sender()
-    (part,) = sender.send(to="447700900008", text="later", callback=receiver.url).messages
+    (part,) = sender.send(to="447700900908", text="later", callback=receiver.url).messages
     world.crash_and_restart()  # the part is on disk: it was committed before the answer
     world.advance(60)
     (receipt,) = receiver.wait_for(1)
     assert (receipt.fields["messageId"], receipt.fields["status"]) == (part.message_id, "delivered")
-    assert [m["text"] for m in world.inbox("447700900008", sender.api_key)] == ["later"]
+    assert [m["text"] for m in world.inbox("447700900908", sender.api_key)] == ["later"]
 
 
 def us_numbers(sender: Any, country: str = "US", size: int = 3) -> list[str]:

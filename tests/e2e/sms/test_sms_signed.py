@@ -12,7 +12,7 @@ from vonage_sms import SmsError, SmsMessage
 
 from ringback.testing.server import RingbackProcess
 
-MAGIC = "447700900000"
+MAGIC = "447700900900"
 
 
 def signing_account(ringback: RingbackProcess, method: str, **settings: Any) -> tuple[str, str]:

@@ -51,13 +51,13 @@ def test_the_sdk_message_has_the_17_fields_the_contract_lists() -> None:
 
 
 def test_signing_string() -> None:
-    params = {"text": "a&b=c", "to": "447700900000", "sig": "ignored", "a&=": 1, "ttl": None}
-    assert signing_string(params) == "&a&==1&text=a_b_c&to=447700900000&ttl=None"
+    params = {"text": "a&b=c", "to": "447700900900", "sig": "ignored", "a&=": 1, "ttl": None}
+    assert signing_string(params) == "&a&==1&text=a_b_c&to=447700900900&ttl=None"
 
 
 def test_md5hash_appends_the_secret_and_hmacs_key_with_it() -> None:
-    params = {"api_key": "abcd1234", "timestamp": "1700000000", "to": "447700900000"}
-    text = "&api_key=abcd1234&timestamp=1700000000&to=447700900000"
+    params = {"api_key": "abcd1234", "timestamp": "1700000000", "to": "447700900900"}
+    text = "&api_key=abcd1234&timestamp=1700000000&to=447700900900"
     assert sign(params, "s3cret", "md5hash") == hashlib.md5(f"{text}s3cret".encode()).hexdigest()
     for name, digest in HMAC_DIGESTS.items():
         expected = hmac.new(b"s3cret", text.encode(), digest).hexdigest()
@@ -87,7 +87,7 @@ def signed_form(world: AuthWorld, method: str, **extra: Any) -> tuple[str, dict[
     account = world.update(account.api_key, signature_method=method)
     form = {
         "api_key": account.api_key,
-        "to": "447700900000",
+        "to": "447700900900",
         "from": "Acme",
         "text": "Hello & welcome=1",
         "timestamp": str(int(world.clock.now())),
@@ -125,7 +125,7 @@ def test_forged_tampered_and_wrongly_keyed(world: AuthWorld, method: str) -> Non
     no_match = "signature does not match"
     refused(world.authenticate(SMS, form={**form, "sig": "0" * len(form["sig"])}), no_match)
     refused(world.authenticate(SMS, form={**form, "text": "Hello & welcome=2"}), no_match)
-    refused(world.authenticate(SMS, form={**form, "to": "447700900001"}), no_match)
+    refused(world.authenticate(SMS, form={**form, "to": "447700900901"}), no_match)
     refused(world.authenticate(SMS, form={**form, "extra": "added"}), no_match)
     without_text = {k: v for k, v in form.items() if k != "text"}
     refused(world.authenticate(SMS, form=without_text), no_match)
@@ -189,7 +189,7 @@ def sdk_signed(world: AuthWorld, method: str, **fields: Any) -> dict[str, Any]:
         api_key=account.api_key, signature_secret=account.signature_secret, signature_method=method
     )
     params = SmsMessage(
-        to="447700900000", from_="Acme", text="Hello & welcome=1", **fields
+        to="447700900900", from_="Acme", text="Hello & welcome=1", **fields
     ).model_dump(by_alias=True)
     params["api_key"] = account.api_key
     params["timestamp"] = int(world.clock.now())  # what sign_params would add, on our clock
@@ -294,11 +294,11 @@ def test_the_sdk_variant_verifies_any_sdk_message(
     method: str, text: str, fields: dict[str, str]
 ) -> None:
     dumped: dict[str, Any] = dict.fromkeys(SMS_FIELDS)
-    dumped.update({"to": "447700900000", "from": "Acme", "text": text, **fields})
+    dumped.update({"to": "447700900900", "from": "Acme", "text": text, **fields})
     dumped.update({"api_key": "abcd1234", "timestamp": 1700000000})
     sig = Auth(api_key="abcd1234", signature_secret="s3cret", signature_method=method).sign_params(
         dumped
     )
     wire = {k: str(v) for k, v in dumped.items() if v is not None}
     assert signature_matches(wire, sig, "s3cret", method, SMS_FIELDS)
-    assert not signature_matches({**wire, "to": "447700900001"}, sig, "s3cret", method, SMS_FIELDS)
+    assert not signature_matches({**wire, "to": "447700900901"}, sig, "s3cret", method, SMS_FIELDS)

@@ -29,10 +29,15 @@ def balance(account: Account) -> dict[str, object]:
 
 
 def top_up(conn: Connection, billing: Billing, account: Account, trx: str | None) -> None:
+    """`trx` must be the reference of the transaction that switched auto-reload on
+    (account.yml); any other is refused as an account without auto-reload is: the spec
+    documents no other error for this endpoint."""
     if not account.auto_reload:
         raise Unauthorized("not auto-reload enabled")
     if not trx:
         raise InvalidParameters("Missing trx", missing=True)
+    if trx != account_state.auto_reload_trx(conn, account.api_key):
+        raise Unauthorized("not auto-reload enabled")
     billing.credit(
         conn, account.api_key, "top-up", from_units(account.auto_reload_amount_units), trx
     )
