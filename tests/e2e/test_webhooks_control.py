@@ -278,3 +278,12 @@ def test_the_cli_sends_lists_shows_and_replays(
     listed(server, url=receiver.url, min_attempts=2, wait=5)
     shown = cli(server, "show", str(created["id"]))
     assert [a["response_status"] for a in shown["attempts"]] == [200, 200]
+    human = subprocess.run(
+        [sys.executable, "-m", "ringback.cli.main", "webhooks", "show", str(created["id"]),
+         "--url", server.http_url],
+        capture_output=True, text=True, timeout=30,
+    ).stdout  # fmt: skip
+    assert f"webhook delivery {created['id']}" in human and f"POST {receiver.url}/cli" in human
+    attempt_ids = {str(a["id"]) for a in shown["attempts"]}
+    rows = [line.split() for line in human.splitlines()]
+    assert [row[3] for row in rows if row and row[0] in attempt_ids] == ["200", "200"]
