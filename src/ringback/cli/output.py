@@ -2,9 +2,9 @@
 
 Cells fold instead of being cut with an ellipsis, so a narrow terminal still gets every
 character. To a pipe (stdout not a terminal) rich draws no colour and, unless COLUMNS is set,
-nothing is wrapped: each row of a table stays on one line, for grep. Times are shown in the
-local time zone (TZ); tables say which zone once, in their caption. Money is shown as given,
-with at least two decimals.
+long cells are not wrapped: a row stays on one line (unless its text has line breaks), for
+grep. Times are shown in the local time zone (TZ); tables say which zone once, in their
+caption. Money is shown as given, with at least two decimals.
 """
 
 from __future__ import annotations
@@ -96,8 +96,11 @@ def fields(title: str, pairs: Iterable[tuple[str, object]]) -> RenderableType:
 def zone() -> str:
     """The local time zone, e.g. `CET (UTC+01:00)`."""
     now = datetime.now().astimezone()
-    offset = now.strftime("%z")
-    return f"{now.tzname()} (UTC{offset[:3]}:{offset[3:]})"
+    name, offset = now.tzname() or "", now.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}"
+    if name in ("UTC", "GMT") and offset == "+0000":
+        return name
+    return utc if not name or name[0] in "+-" else f"{name} ({utc})"
 
 
 def local_time(value: float | str | None, *, with_zone: bool = True) -> str:
