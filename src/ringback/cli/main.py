@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -9,11 +10,32 @@ import typer
 import uvloop
 
 from ringback.cli import phone, webhooks, world
+from ringback.cli.output import JsonOption
 from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
 from ringback.control.host_policy import parse_allowed_hosts
 from ringback.control.token import check_token
 
 app = typer.Typer(help="Ringback: the Vonage APIs on your own machine.", no_args_is_help=True)
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from ringback import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Ringback: the Vonage APIs on your own machine."""
 
 
 @app.command()
@@ -103,16 +125,20 @@ app.add_typer(world.accounts, name="accounts")
 app.add_typer(world.snapshots, name="snapshot")
 app.add_typer(world.clock, name="clock")
 app.command("reset")(world.reset)
+app.command("handsets")(world.handsets)
 app.add_typer(phone.app, name="phone")
 app.add_typer(webhooks.app, name="webhooks")
 
 
 @app.command()
-def version() -> None:
+def version(as_json: JsonOption = False) -> None:
     """Print Ringback's version."""
     from ringback import __version__
 
-    typer.echo(__version__)
+    if as_json:
+        typer.echo(json.dumps({"version": __version__}))
+    else:
+        typer.echo(__version__)
 
 
 if __name__ == "__main__":
