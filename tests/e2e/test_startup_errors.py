@@ -7,6 +7,7 @@ traceback, before anything is served.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -199,3 +200,19 @@ def test_the_lock_dies_with_its_server(tmp_path: Path) -> None:
         assert httpx.get(f"{process.http_url}/_ringback/health").status_code == 200
     finally:
         process.stop()
+
+
+def test_a_server_still_starting_is_named_by_its_pid(tmp_path: Path) -> None:
+    """Before the first server has written server.json, the lock file still names it."""
+    data_dir = tmp_path / "d"
+    data_dir.mkdir()
+    with (data_dir / "server.lock").open("a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.write(f"{os.getpid()}\n")
+        held.flush()
+        line = refused(serve(data_dir))
+    assert line == (
+        f"ringback: another Ringback (pid {os.getpid()}, still starting: no ports yet) "
+        f"is serving {data_dir}; stop it or use --data-dir"
+    )
+    assert not (data_dir / "ringback.db").exists()  # refused before the store was opened
