@@ -38,6 +38,12 @@ class Settings:
     # --host, and the bearer token it requires (generated when --host is not loopback)
     allowed_hosts: tuple[str, ...] = ()
     control_token: str | None = None
+    # the server's own limits (connection_guard.py): per listener, at most this many open
+    # connections (the oldest idle one is closed for a new one), a request head within this
+    # many seconds of connecting or of the previous response, headers up to this size (else 431)
+    max_connections: int = 1024
+    request_head_timeout: float = 10.0
+    max_header_bytes: int = 64 * 1024
 
     @property
     def database_path(self) -> str:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ringback.core.auth import AuthRefused, AuthRequest, Credential, Principal
+from ringback.core.caller import note_caller
 from ringback.core.error_styles import ErrorStyle
 from ringback.core.errors import InternalError, RingbackError
 from ringback.core.request_params import RequestParams, read_params
@@ -99,6 +100,11 @@ def endpoint(
                 if isinstance(outcome, AuthRefused):
                     refusal = outcome
                 else:
+                    note_caller(
+                        request.scope.setdefault("state", {}),
+                        outcome.api_key,
+                        outcome.credential.value,
+                    )
                     if rate_limit:
                         services.limits.hit(rate_limit, outcome.api_key)
                     result = handler(Ctx(request, params, outcome, services, conn))
