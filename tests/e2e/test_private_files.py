@@ -24,6 +24,7 @@ EXPECTED = {
     "ringback.db-shm",
     "credentials.json",
     "server.json",
+    "server.lock",
     "server.log",
     "ca.pem",
     "ca-key.pem",

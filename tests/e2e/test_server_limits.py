@@ -93,7 +93,9 @@ def test_a_header_that_never_ends_is_refused_without_waiting_for_it(
     server: RingbackProcess,
 ) -> None:
     with socket.create_connection(("127.0.0.1", port(server))) as sock:
-        sock.sendall(b"GET /_ringback/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100 * 1024)
+        sock.sendall(
+            b"GET /_ringback/health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 100 * 1024
+        )
         sock.settimeout(5)
         answer = sock.recv(4096)
         assert status_of(answer) == 431
@@ -102,7 +104,7 @@ def test_a_header_that_never_ends_is_refused_without_waiting_for_it(
 
 def test_a_request_target_over_64_kib_gets_414(server: RingbackProcess) -> None:
     with socket.create_connection(("127.0.0.1", port(server))) as sock:
-        sock.sendall(b"GET /" + b"a" * 70 * 1024 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /" + b"a" * 70 * 1024 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
         sock.settimeout(5)
         assert status_of(sock.recv(4096)) == 414
         assert closed_by_server(sock, 5)
@@ -115,9 +117,9 @@ def test_a_connection_without_a_complete_request_head_is_closed_after_10_s(
     address = ("127.0.0.1", port(server))
     silent = socket.create_connection(address)
     slowloris = socket.create_connection(address)
-    slowloris.sendall(b"GET /_ringback/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    slowloris.sendall(b"GET /_ringback/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
     kept_alive = socket.create_connection(address)
-    kept_alive.sendall(b"GET /_ringback/health HTTP/1.1\r\nHost: x\r\n\r\n")
+    kept_alive.sendall(b"GET /_ringback/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
     assert status_of(kept_alive.recv(4096)) == 200
     started = time.monotonic()
     # past uvicorn's 5 s keep-alive timeout, which any byte cancels

@@ -106,8 +106,9 @@ def test_a_database_in_a_missing_directory(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     data_dir = tmp_path / "d"
-    data_dir.mkdir()
+    data_dir.mkdir(mode=0o700)  # private, as Ringback keeps it: no tightening warning
     (data_dir / "ringback.db").write_text("this is not SQLite, " * 100)
+    (data_dir / "ringback.db").chmod(0o600)
     line = refused(serve(data_dir))
     assert line.startswith("ringback: could not start: database ")
     assert "not a database" in line
@@ -205,8 +206,10 @@ def test_the_lock_dies_with_its_server(tmp_path: Path) -> None:
 def test_a_server_still_starting_is_named_by_its_pid(tmp_path: Path) -> None:
     """Before the first server has written server.json, the lock file still names it."""
     data_dir = tmp_path / "d"
-    data_dir.mkdir()
-    with (data_dir / "server.lock").open("a+") as held:
+    data_dir.mkdir(mode=0o700)  # private, as Ringback keeps it: no tightening warning
+    lock = data_dir / "server.lock"
+    lock.touch(mode=0o600)
+    with lock.open("a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         held.write(f"{os.getpid()}\n")
         held.flush()

@@ -92,8 +92,7 @@ def prepare_data_dir(directory: Path) -> None:
     changed = tighten(directory)
     if changed:
         log.warning(
-            "data directory %s was readable by others (made by an older Ringback): "
-            "narrowed %d entries to 0700/0600",
+            "data directory %s was readable by others: narrowed %d entries to 0700/0600",
             directory,
             len(changed),
         )

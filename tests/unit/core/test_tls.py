@@ -214,11 +214,14 @@ def test_a_certificate_for_another_name_is_refused_even_signed_by_the_ca(tls: Tl
 NODE_CONNECT = """
 const tls = require("tls");
 const [port, servername] = process.argv.slice(1);
+let trusted = false;
 const socket = tls.connect({ host: "127.0.0.1", port: Number(port), servername }, () => {
+  trusted = true;
   console.log("trusted");
   socket.end();
 });
-socket.on("error", (e) => console.log(e.message));
+// once trusted, how the test server hangs up (often without close_notify) is not the question
+socket.on("error", (e) => { if (!trusted) console.log(e.message); });
 """
 
 
