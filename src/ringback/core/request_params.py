@@ -8,7 +8,6 @@ and JSON are merged, the body winning over the query for the same name.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -16,6 +15,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from ringback.core.errors import InvalidParameters, PayloadTooLarge
+from ringback.core.json_input import read_json
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -78,11 +78,7 @@ def parse_params(query_string: str, raw: bytes) -> RequestParams:
     was_json = False
     stripped = raw.strip()
     if stripped[:1] in (b"{", b"["):
-        try:
-            json_body = json.loads(stripped)
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            # RecursionError: nesting deeper than the JSON decoder will follow
-            raise InvalidParameters("The request body is not valid JSON") from exc
+        json_body = read_json(stripped)
         was_json = True
         if isinstance(json_body, dict):
             body = json_body
