@@ -222,12 +222,18 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "post",
         "/_ringback/clock",
         "changeClock",
-        "Freeze, advance (runs due jobs) or resume",
+        "Back to real time (reset), freeze, advance (runs due jobs) or resume",
         {
             "type": "object",
+            "additionalProperties": False,
             "properties": {
+                "reset": {"type": "boolean"},
                 "freeze": {"type": "boolean"},
-                "advance_seconds": {"type": "number", "minimum": 0},
+                "advance_seconds": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 315576000,
+                },
             },
         },
     ),

@@ -20,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 from ringback.state import tables
 from ringback.state.migrations import MIGRATIONS
 
-# what resetting one account wipes; its credentials (accounts, api_secrets) stay
+# what resetting an account wipes; its credentials (accounts, api_secrets) always stay
 ACCOUNT_RESOURCES = [
     "auth_log",
     "jobs",
@@ -106,7 +106,7 @@ class Store:
     def reset(self, api_key: str | None = None) -> None:
         with self.begin() as conn:
             if api_key is None:
-                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES, "api_secrets", "accounts"]:
+                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES]:
                     conn.execute(text(f"DELETE FROM {table}"))
             else:
                 for table in ACCOUNT_RESOURCES:
