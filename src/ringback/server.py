@@ -111,6 +111,7 @@ async def run(settings: Settings) -> None:
         log.info("shutting down")
         http.should_exit = https.should_exit = True
         services.scheduler.stop()
+        services.changes.close()  # long-polls answer now, with what they have
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)

@@ -11,7 +11,7 @@ from ringback.core.endpoint import Api, render_error, services_of
 from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import InternalError, InvalidParameters, RingbackError
 from ringback.core.json_input import read_json
-from ringback.core.request_params import read_body
+from ringback.core.request_params import ClientGone, read_body
 from ringback.core.responses import VonageJSON
 from ringback.core.services import Services
 
@@ -44,6 +44,8 @@ def control(handler: ControlHandler) -> Callable[[Request], Awaitable[Response]]
             result = await handler(request, services, body)
         except RingbackError as error:
             return render_error(CONTROL, services, error)
+        except ClientGone:
+            return Response(status_code=400)  # nobody is there to read it
         except Exception:
             log.exception("control API error on %s %s", request.method, request.url.path)
             return render_error(CONTROL, services, InternalError("An internal error occurred"))

@@ -54,7 +54,7 @@ async def _poll(services: Services, msisdn: str, wait: float, read: Callable[[Co
         with services.store.begin() as conn:
             found = read(conn)
         remaining = deadline - loop.time()
-        if found or remaining <= 0:
+        if found or remaining <= 0 or services.changes.closed:
             return found
         await services.changes.wait(handsets.topic(msisdn), remaining)
 

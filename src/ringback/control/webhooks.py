@@ -95,7 +95,7 @@ async def list_webhooks(request: Request, services: Services, body: dict[str, An
         with services.store.begin() as conn:
             found = history.list_deliveries(conn, where)
         remaining = deadline - time.monotonic()
-        if found or remaining <= 0:
+        if found or remaining <= 0 or services.changes.closed:
             return {"deliveries": found}
         await services.changes.wait(TOPIC, min(remaining, POLL_SECONDS))
 
