@@ -193,6 +193,7 @@ async def run(settings: Settings, fd_limit: int = 4096) -> None:
         log.info("shutting down")
         http.should_exit = https.should_exit = True
         services.scheduler.stop()
+        services.changes.close()  # long-polls answer now, with what they have
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop)

@@ -10,11 +10,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ringback.control.common import control, field
-from ringback.core.errors import InvalidParameters, NotFound
+from ringback.core.errors import InvalidParameter, InvalidParameters, NotFound
 from ringback.core.money import from_units, to_units
 from ringback.core.provisioning import create_account
 from ringback.core.responses import VonageJSON
 from ringback.core.services import Services
+from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.state import accounts as account_state
 from ringback.state.accounts import SIGNATURE_METHODS, SMS_WEBHOOK_METHODS, Account
 
@@ -52,6 +53,15 @@ def _amount(value: Any, name: str) -> Decimal:
     if not amount.is_finite() or amount < 0 or amount > Decimal("1000000000"):
         raise InvalidParameters(f"{name} must be between 0 and 1000000000")
     return amount
+
+
+def _callback_url(value: str, name: str) -> None:
+    try:
+        check_web_url(value)
+    except BadUrl as bad:
+        raise InvalidParameters(
+            f"{name} {bad}", invalid_parameters=[InvalidParameter(name, str(bad))]
+        ) from None
 
 
 async def list_accounts(request: Request, services: Services, body: dict[str, Any]) -> Any:
@@ -125,6 +135,9 @@ async def change(request: Request, services: Services, body: dict[str, Any]) -> 
         values["sms_webhook_method"] = body["sms_webhook_method"]
     if values.get("signature_secret") == "":
         raise InvalidParameters("signature_secret cannot be empty")
+    for name in ("mo_callback_url", "dr_callback_url"):
+        if values.get(name):
+            _callback_url(values[name], name)
     if None in values.values():
         raise InvalidParameters("null is not a valid value")
     with services.store.begin() as conn:

@@ -92,6 +92,11 @@ def iso(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def iso_seconds(at: float) -> str:
+    """ISO 8601 UTC to the second, "2026-12-01T23:10:00Z"."""
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def message_view(message: HandsetMessage) -> dict[str, Any]:
     received = message.direction == "received"
     return {

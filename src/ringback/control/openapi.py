@@ -52,6 +52,15 @@ BEHAVIOUR: dict[str, Any] = {
 HANDSET_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
     (
         "get",
+        "/_ringback/handsets",
+        "listHandsets",
+        "Numbers that have sent or received anything, newest last message first (Ringback's "
+        "clock): ?limit= (1-1000, default 100) -> {count: <numbers with traffic>, handsets: "
+        '[{msisdn, last_at: "2026-12-01T23:10:00Z", received, sent, channels: {"sms": n}}]}',
+        None,
+    ),
+    (
+        "get",
         f"{HANDSET}/messages",
         "handsetMessages",
         "A handset's messages: ?direction=received|sent|all &channel= &from= &since= (epoch "
@@ -203,8 +212,9 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "post",
         "/_ringback/reset",
         "reset",
-        "Reset all state (the default account is recreated with the same credentials), or one "
-        "account's resources with ?api_key=",
+        "Reset all state but the accounts' credentials (API key, secrets, signature secret and "
+        "method stay; balances, callbacks, applications, numbers, messages, jobs, webhooks, "
+        "behaviours and the clock go back), or one account's resources with ?api_key=",
         None,
     ),
     ("get", "/_ringback/snapshots", "listSnapshots", "Saved snapshots", None),
@@ -227,12 +237,18 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "post",
         "/_ringback/clock",
         "changeClock",
-        "Freeze, advance (runs due jobs) or resume",
+        "Back to real time (reset), freeze, advance (runs due jobs) or resume",
         {
             "type": "object",
+            "additionalProperties": False,
             "properties": {
+                "reset": {"type": "boolean"},
                 "freeze": {"type": "boolean"},
-                "advance_seconds": {"type": "number", "minimum": 0},
+                "advance_seconds": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 315576000,
+                },
             },
         },
     ),

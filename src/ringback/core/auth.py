@@ -223,6 +223,8 @@ class Authenticator:
         app_id = claims.get("application_id")
         if not isinstance(app_id, str):
             raise AuthRefused("JWT has no application_id")
+        if not app_id.isascii():  # ids are UUIDs; a lone surrogate cannot even be looked up
+            raise AuthRefused("JWT application_id is not an application id")
         row = conn.execute(
             select(applications.c.api_key, applications.c.public_key).where(
                 applications.c.id == app_id

@@ -17,7 +17,7 @@ from ringback.core.auth import AuthRefused, AuthRequest, Credential, Principal
 from ringback.core.caller import note_caller
 from ringback.core.error_styles import ErrorStyle
 from ringback.core.errors import InternalError, RingbackError
-from ringback.core.request_params import RequestParams, read_params
+from ringback.core.request_params import ClientGone, RequestParams, read_params
 from ringback.core.responses import VonageJSON
 from ringback.core.services import Services
 
@@ -115,6 +115,8 @@ def endpoint(
             return VonageJSON(result, status_code=status_code)
         except RingbackError as error:
             return render_error(api, services, error)
+        except ClientGone:
+            return Response(status_code=400)  # nobody is there to read it
         except Exception:
             log.exception("unexpected error on %s %s", request.method, request.url.path)
             return render_error(api, services, InternalError("An internal error occurred"))

@@ -103,10 +103,10 @@ def validate(fields: dict[str, Any], base: Behaviour = DEFAULT) -> Behaviour:
         isinstance(err, int) and not isinstance(err, bool) and 0 <= err <= 99,
         "must be an integer 0-99",
     )
-    delay = fields.get("delay_seconds")
+    delay: Any = fields.get("delay_seconds")
     check(
         "delay_seconds",
-        number(delay) and 0 <= float(delay) <= 7 * 86400,  # type: ignore[arg-type]
+        number(delay) and 0 <= delay <= 7 * 86400,  # no float(): a 500-digit int overflows it
         "must be 0 to 604800 seconds",
     )
     check(

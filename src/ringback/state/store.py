@@ -25,7 +25,7 @@ from ringback.core.private_files import (
 from ringback.state import tables
 from ringback.state.migrations import MIGRATIONS
 
-# what resetting one account wipes; its credentials (accounts, api_secrets) stay
+# what resetting an account wipes; its credentials (accounts, api_secrets) always stay
 ACCOUNT_RESOURCES = [
     "auth_log",
     "jobs",
@@ -37,8 +37,8 @@ ACCOUNT_RESOURCES = [
     "numbers",
     "applications",
 ]
-# what an account's own reset keeps with it: its secrets, and the auto-reload it set up
-CREDENTIALS = ["api_secrets", "auto_reload_transactions"]
+# what every reset keeps with the accounts (tables not listed above): their secrets, and the
+# auto-reload they set up
 # the simulated world, shared by every account: wiped only by a full reset
 WORLD_TABLES = ["handset_behaviours"]
 
@@ -118,7 +118,7 @@ class Store:
     def reset(self, api_key: str | None = None) -> None:
         with self.begin() as conn:
             if api_key is None:
-                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES, *CREDENTIALS, "accounts"]:
+                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES]:
                     conn.execute(text(f"DELETE FROM {table}"))
             else:
                 for table in ACCOUNT_RESOURCES:

@@ -134,6 +134,7 @@ def test_good_query_parameters_in_every_form(ringback: RingbackProcess) -> None:
         (b'{"name": "\\udc00"}', "name"),
         (b'{"delay_seconds": NaN}', "delay_seconds"),
         (b'{"err_code": 1e999}', "err_code"),
+        (b'{"delay_seconds": 99999999999999999999' + b"9" * 400 + b"}", "delay_seconds"),
     ],
 )
 def test_a_bad_behaviour(ringback: RingbackProcess, content: bytes, name: str | None) -> None:

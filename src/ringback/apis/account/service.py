@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
 
@@ -18,6 +17,7 @@ from ringback.core.errors import (
 from ringback.core.ids import Ids
 from ringback.core.money import from_units
 from ringback.core.secrets import MAX_SECRETS, secret_problems
+from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account, ApiSecret
 
@@ -46,13 +46,13 @@ def top_up(conn: Connection, billing: Billing, account: Account, trx: str | None
 def _callback_url(value: str, name: str) -> str:
     if value == "":
         return ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 2000:
+    try:
+        return check_web_url(value)
+    except BadUrl:
         raise InvalidParameters(
             f"Invalid {name}: must be an absolute http or https URL",
             invalid_parameters=[InvalidParameter(name, "must be an absolute http(s) URL")],
-        )
-    return value
+        ) from None
 
 
 def change_settings(

@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
 
@@ -13,6 +12,7 @@ from ringback.core.billing import Billing
 from ringback.core.errors import InsufficientCredit, MethodFailed, Unauthorized
 from ringback.core.money import to_units
 from ringback.core.prices import PriceList
+from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.network import number_pool
 from ringback.scheduler import jobs as job_state
 from ringback.scheduler.runner import Scheduler
@@ -171,10 +171,10 @@ def cancel(
 def _url(value: str, name: str) -> str | None:
     if value == "":
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise invalid(name)
-    return value
+    try:
+        return check_web_url(value)
+    except BadUrl:
+        raise invalid(name) from None
 
 
 def _application(conn: Connection, account: Account, value: str, name: str) -> str | None:
