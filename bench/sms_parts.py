@@ -23,10 +23,10 @@ from ringback.testing.server import RingbackProcess
 BENCH = Path(__file__).resolve().parent
 BODIES_LUA = BENCH / "wrk" / "bodies.lua"
 FORM = "application/x-www-form-urlencoded"
-# Ofcom's drama range 07700 900000-900999: never a real subscriber. 000-009 are Ringback's
+# Ofcom's drama range 07700 900000-900999: never a real subscriber. 900-909 are Ringback's
 # magic numbers; the benchmark rotates over numbers from 100 up.
 FIRST_DESTINATION = 447700900100
-MAGIC_DELIVERS = "447700900000"  # delivers after 0.5 s (network/behaviours.py)
+MAGIC_DELIVERS = "447700900900"  # delivers after 0.5 s (network/behaviours.py)
 SENDER = "Ringback"
 TEXT = "Your Ringback code is 482913. It expires in 10 minutes."  # GSM-7, 1 part
 
@@ -68,8 +68,8 @@ def set_destinations(
     ringback: RingbackProcess, count: int, delay: float
 ) -> tuple[list[str], list[str]]:
     """`count` numbers whose handsets answer after `delay` s (PUT .../behaviour). They are in
-    Ofcom's drama range, which libphonenumber calls invalid, so the profile also says
-    `valid: true` (as the magic numbers' profiles do). Without the handsets control routes,
+    Ofcom's drama range, valid mobiles on Ringback's fictional network; the profile also
+    says `valid: true` (as the magic numbers' profiles do). Without the handsets control routes,
     the magic number that delivers after 0.5 s is the only one."""
     numbers = [str(FIRST_DESTINATION + i) for i in range(count)]
     notes: list[str] = []

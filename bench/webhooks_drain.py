@@ -40,7 +40,7 @@ from ringback.webhooks import outbox
 from ringback.webhooks.dispatcher import Dispatcher
 
 PAYLOAD = {
-    "msisdn": "447700900001",
+    "msisdn": "447700900901",
     "to": "Ringback",
     "network-code": "23410",
     "messageId": "",

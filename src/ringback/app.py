@@ -17,12 +17,14 @@ from ringback.apis.endpoint import Api, render_error
 from ringback.apis.services import Services
 from ringback.config import Settings
 from ringback.control import routes as control_routes
+from ringback.control.guard import ControlGuard
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock, ClockState
 from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import MethodNotAllowed, NotFound, RingbackError
 from ringback.core.ids import Ids
 from ringback.core.prices import PriceList
+from ringback.core.private_files import make_private_dir
 from ringback.core.ratelimit import RateLimits
 from ringback.platform.auth import Authenticator, AuthMode
 from ringback.platform.billing import Billing
@@ -39,7 +41,7 @@ FALLBACK_API = Api("unknown", ProblemStyle())
 
 def build_services(settings: Settings) -> Services:
     if settings.database != ":memory:":
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(settings.data_dir)
     store = Store(settings.database_path, synchronous=settings.sqlite_synchronous)
     store.migrate()
     clock = Clock()
@@ -128,4 +130,4 @@ def create_app(services: Services) -> ASGIApp:
     )
     app.state.services = services
     app.router.redirect_slashes = False
-    return TrailingSlash(app)
+    return TrailingSlash(ControlGuard(app, services))

@@ -34,6 +34,16 @@ class Settings:
     webhook_connect_timeout: float = 3.0
     webhook_response_timeout: float = 15.0
     webhook_pipeline: int = 64  # requests in flight to one receiver; 1 = one at a time
+    # the control API's guard (control/guard.py): host names it answers besides loopback and
+    # --host, and the bearer token it requires (generated when --host is not loopback)
+    allowed_hosts: tuple[str, ...] = ()
+    control_token: str | None = None
+    # the server's own limits (connection_guard.py): per listener, at most this many open
+    # connections (the oldest idle one is closed for a new one), a request head within this
+    # many seconds of connecting or of the previous response, headers up to this size (else 431)
+    max_connections: int = 1024
+    request_head_timeout: float = 10.0
+    max_header_bytes: int = 64 * 1024
 
     @property
     def database_path(self) -> str:

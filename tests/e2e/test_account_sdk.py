@@ -21,17 +21,70 @@ def test_balance_follows_the_control_api(ringback: RingbackProcess, account: Acc
     assert account.client.account.get_balance().value == pytest.approx(3.25)
 
 
-def test_top_up_needs_auto_reload(ringback: RingbackProcess, account: AccountHandle) -> None:
+SPEC_EXAMPLE_TRX = "8ef2447e69604f642ae59363aa5f781b"  # account.yml's example
+
+
+def refused_top_up(account: AccountHandle, trx: str) -> None:
     with pytest.raises(AuthenticationError) as refused:
-        account.client.account.top_up("8ef2447e69604f642ae59363aa5f781b")
+        account.client.account.top_up(trx)
     assert "not auto-reload enabled" in str(refused.value)
-    ringback.control(
+
+
+def test_top_up_needs_auto_reload(ringback: RingbackProcess, account: AccountHandle) -> None:
+    refused_top_up(account, SPEC_EXAMPLE_TRX)
+    enabled = ringback.control(
         "PATCH",
         f"/accounts/{account.api_key}",
         json={"auto_reload": True, "auto_reload_amount": "20"},
-    )
-    account.client.account.top_up("8ef2447e69604f642ae59363aa5f781b")
+    ).json()
+    trx = enabled["auto_reload_trx"]
+    assert len(trx) == 32 and trx != SPEC_EXAMPLE_TRX
+    assert ringback.control("GET", f"/accounts/{account.api_key}").json()["auto_reload_trx"] == trx
+    account.client.account.top_up(trx)
     assert account.client.account.get_balance().value == pytest.approx(30.0)
+
+
+def test_top_up_checks_trx_against_the_auto_reload_transaction(
+    ringback: RingbackProcess, account: AccountHandle
+) -> None:
+    path = f"/accounts/{account.api_key}"
+    first = ringback.control("PATCH", path, json={"auto_reload": True}).json()["auto_reload_trx"]
+    refused_top_up(account, SPEC_EXAMPLE_TRX)  # someone else's reference
+    refused_top_up(account, first.upper())
+    assert account.client.account.get_balance().value == pytest.approx(10.0)
+    # a test written against Vonage can name its own reference
+    named = ringback.control("PATCH", path, json={"auto_reload_trx": SPEC_EXAMPLE_TRX}).json()
+    assert named["auto_reload_trx"] == SPEC_EXAMPLE_TRX
+    refused_top_up(account, first)  # the latest auto-reload payment is the one that counts
+    account.client.account.top_up(SPEC_EXAMPLE_TRX)
+    assert account.client.account.get_balance().value == pytest.approx(20.0)
+    # switched off, no reference works; switched on again, a new one
+    off = ringback.control("PATCH", path, json={"auto_reload": False}).json()
+    assert off["auto_reload_trx"] is None
+    refused_top_up(account, SPEC_EXAMPLE_TRX)
+    again = ringback.control("PATCH", path, json={"auto_reload": True}).json()["auto_reload_trx"]
+    assert again not in (first, SPEC_EXAMPLE_TRX)
+    refused_top_up(account, SPEC_EXAMPLE_TRX)
+    account.client.account.top_up(again)
+    assert account.client.account.get_balance().value == pytest.approx(30.0)
+
+
+def test_another_accounts_trx_is_refused(ringback: RingbackProcess, account: AccountHandle) -> None:
+    other_key, _ = ringback.new_account()
+    theirs = ringback.control("PATCH", f"/accounts/{other_key}", json={"auto_reload": True})
+    ringback.control("PATCH", f"/accounts/{account.api_key}", json={"auto_reload": True})
+    refused_top_up(account, theirs.json()["auto_reload_trx"])
+
+
+@pytest.mark.parametrize("trx", [12, "", "has space", "x" * 65, True])
+def test_a_bad_trx_in_the_control_api_is_a_400(
+    ringback: RingbackProcess, account: AccountHandle, trx: object
+) -> None:
+    answer = ringback.control(
+        "PATCH", f"/accounts/{account.api_key}", json={"auto_reload_trx": trx}
+    )
+    assert answer.status_code == 400
+    assert "auto_reload_trx" in answer.json()["detail"]
 
 
 def test_sms_webhook_settings_round_trip(account: AccountHandle) -> None:

@@ -228,7 +228,7 @@ def test_the_latest_one_time_code(server: RingbackProcess) -> None:
 
 
 def test_behaviours_set_copied_and_reset(server: RingbackProcess) -> None:
-    magic = server.control("GET", "/handsets/+447700900001/behaviour").json()
+    magic = server.control("GET", "/handsets/+447700900901/behaviour").json()
     assert (magic["source"], magic["behaviour"]["name"]) == ("magic", "absent-temporary")
     phone = handset()
     assert server.control("GET", f"/handsets/{phone}/behaviour").json()["source"] == "default"
@@ -244,7 +244,7 @@ def test_behaviours_set_copied_and_reset(server: RingbackProcess) -> None:
     table = server.control("GET", "/magic-numbers").json()["magic_numbers"]
     assert {row["name"] for row in table} >= {"absent-temporary", "barred", "slow", "roaming"}
     roaming = next(row for row in table if row["name"] == "roaming")
-    assert roaming["number"] == "+44 7700 900006" and "FR" in roaming["number_insight"]
+    assert roaming["number"] == "+44 7700 900906" and "FR" in roaming["number_insight"]
 
 
 def test_the_openapi_document_lists_the_handset_routes(server: RingbackProcess) -> None:

@@ -16,7 +16,7 @@ from ringback.testing.plugin import AccountHandle
 from ringback.testing.receiver import WebhookReceiver
 from ringback.testing.server import RingbackProcess
 
-ROAMING = "447700900006"
+ROAMING = "447700900906"
 
 
 @pytest.fixture
@@ -56,9 +56,9 @@ def test_advanced_xml_follows_the_spec(http: httpx.Client) -> None:
     assert answer.text == (
         '<?xml version="1.0" encoding="UTF-8"?>\n<lookup>'
         f"<request_id>{request_id}</request_id>"
-        "<international_format_number>447700900006</international_format_number>"
+        "<international_format_number>447700900906</international_format_number>"
         '<local_number country_code="GB" country_code_iso3="GBR" '
-        'country_name="United Kingdom" country_prefix="44">07700 900006</local_number>'
+        'country_name="United Kingdom" country_prefix="44">07700 900906</local_number>'
         '<error code="0">Success</error>'
         "<request_price>0.03000000</request_price>"
         "<remaining_balance>9.97000000</remaining_balance>"
@@ -103,7 +103,7 @@ def test_standard_xml_nests_the_caller_fields(http: httpx.Client) -> None:
     ("number", "real_time"),
     [
         ("447500123456", {"active_status": "active", "handset_status": "On"}),
-        ("447700900001", {"active_status": "active", "handset_status": "Off"}),
+        ("447700900901", {"active_status": "active", "handset_status": "Off"}),
         ("442079460123", {"active_status": None, "handset_status": None}),
     ],
 )
@@ -149,7 +149,13 @@ def test_a_us_number_ported_and_roaming(http: httpx.Client, handset: Any) -> Non
         "country": "US",
         "network_type": "mobile",
     }
-    assert body["original_carrier"]["network_code"] == "311410"
+    # 555-0177 is reserved for fiction: it was Ringback's fictional network's before the port
+    assert body["original_carrier"] == {
+        "network_code": "99999",
+        "name": "Ringback Fictional",
+        "country": "US",
+        "network_type": "mobile",
+    }
     roaming = body["roaming"]
     assert (roaming["status"], roaming["roaming_country_code"]) == ("roaming", "MX")
     assert roaming["roaming_network_code"].startswith("334")  # a Mexican network

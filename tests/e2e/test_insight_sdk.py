@@ -1,7 +1,7 @@
 """The official SDK's Number Insight client, every method, against a live Ringback over TLS.
 
-Handset states come from the magic numbers (docs/magic-numbers.md): 447700900001 absent,
-447700900005 unreachable, 447700900006 roaming in France, 447700900007 ported to 23415.
+Handset states come from the magic numbers (docs/magic-numbers.md): 447700900901 absent,
+447700900905 unreachable, 447700900906 roaming in France, 447700900907 ported to 23415.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ GB_LANDLINE = "442079460123"
 US_MOBILE = "12025550123"  # the Numbers API sells it as mobile-lvn
 DE_MOBILE = "4915123456789"
 ABSENT, UNREACHABLE, ROAMING, PORTED = (
-    "447700900001",
-    "447700900005",
-    "447700900006",
-    "447700900007",
+    "447700900901",
+    "447700900905",
+    "447700900906",
+    "447700900907",
 )
 VODAFONE = {
     "network_code": "23415",
@@ -238,7 +238,7 @@ def test_async_answers_at_once_and_calls_back(
         "status_message": "Success",
         "request_id": ack.request_id,
         "international_format_number": ROAMING,
-        "national_format_number": "07700 900006",
+        "national_format_number": "07700 900906",
         "country_code": "GB",
         "country_code_iso3": "GBR",
         "country_name": "United Kingdom",

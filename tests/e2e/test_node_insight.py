@@ -23,7 +23,7 @@ def test_number_insight_through_the_node_sdk(
             "VONAGE_API_KEY": api_key,
             "VONAGE_API_SECRET": api_secret,
             "NUMBER": "447500123456",
-            "ROAMING": "447700900006",
+            "ROAMING": "447700900906",
             "CALLBACK": f"{webhook_receiver.url}/ni",
         },
     )

@@ -228,13 +228,13 @@ def test_update_sets_and_clears_webhooks(account: AccountHandle) -> None:
             mo_http_url="https://example.com/inbound-sms",
             mo_smpp_sytem_type="inbound",
             voice_callback_type=VoiceCallbackType.TEL,
-            voice_callback_value="447700900001",
+            voice_callback_value="447700900901",
             voice_status_callback="https://example.com/status",
         )
     )
     (number,), _, _ = owned(client)
     assert number.mo_http_url == "https://example.com/inbound-sms"
-    assert (number.voice_callback_type, number.voice_callback_value) == ("tel", "447700900001")
+    assert (number.voice_callback_type, number.voice_callback_value) == ("tel", "447700900901")
     client.numbers.update_number(
         UpdateNumberParams(
             country="GB",

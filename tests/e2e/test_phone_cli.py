@@ -17,7 +17,7 @@ ALICE, BOB, CAROL = "+447700900960", "+447700900961", "+447700900962"
 
 def phone(server: RingbackProcess, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ringback.cli.main", "phone", *args],
+        [sys.executable, "-m", "ringback.cli.main", "phone", *args, "--json"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -257,7 +257,7 @@ def test_an_attempt_in_flight_at_shutdown_is_recorded(server: RingbackProcess) -
 def cli(server: RingbackProcess, *args: str) -> Any:
     done = subprocess.run(
         [sys.executable, "-m", "ringback.cli.main", "webhooks", *args,
-         "--data-dir", str(server.data_dir)],
+         "--data-dir", str(server.data_dir), "--json"],
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -271,10 +271,19 @@ def test_the_cli_sends_lists_shows_and_replays(
     assert (created["kind"], created["content_type"]) == ("test", "form")
     receiver.wait_for(1)
     listed(server, url=receiver.url, status="delivered", wait=5)
-    found = cli(server, "list", "--status", "delivered", "--url", receiver.url)["deliveries"]
-    assert [d["id"] for d in found] == [created["id"]]
+    found = cli(server, "list", "--status", "delivered", "--webhook-url", receiver.url)
+    assert [d["id"] for d in found["deliveries"]] == [created["id"]]
     assert cli(server, "replay", str(created["id"]))["id"] == created["id"]
     receiver.wait_for(2)
     listed(server, url=receiver.url, min_attempts=2, wait=5)
     shown = cli(server, "show", str(created["id"]))
     assert [a["response_status"] for a in shown["attempts"]] == [200, 200]
+    human = subprocess.run(
+        [sys.executable, "-m", "ringback.cli.main", "webhooks", "show", str(created["id"]),
+         "--url", server.http_url],
+        capture_output=True, text=True, timeout=30,
+    ).stdout  # fmt: skip
+    assert f"webhook delivery {created['id']}" in human and f"POST {receiver.url}/cli" in human
+    attempt_ids = {str(a["id"]) for a in shown["attempts"]}
+    rows = [line.split() for line in human.splitlines()]
+    assert [row[3] for row in rows if row and row[0] in attempt_ids] == ["200", "200"]

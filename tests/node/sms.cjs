@@ -10,21 +10,21 @@ async function main() {
   const out = {};
 
   out.sent = await vonage.sms.send({
-    to: '447700900000', from: 'NodeApp', text: 'Hello from Node', clientRef: 'node-1',
+    to: '447700900900', from: 'NodeApp', text: 'Hello from Node', clientRef: 'node-1',
   });
-  out.long = await vonage.sms.send({ to: '447700900000', from: 'NodeApp', text: 'n'.repeat(200) });
+  out.long = await vonage.sms.send({ to: '447700900900', from: 'NodeApp', text: 'n'.repeat(200) });
   out.unicode = await vonage.sms.send({
-    to: '447700900000', from: 'NodeApp', text: 'Привет', type: 'unicode',
+    to: '447700900900', from: 'NodeApp', text: 'Привет', type: 'unicode',
   });
   try {
-    await vonage.sms.send({ to: '447700900003', from: 'NodeApp', text: 'barred' });
+    await vonage.sms.send({ to: '447700900903', from: 'NodeApp', text: 'barred' });
     out.barred = 'accepted';
   } catch (error) {
     out.barred = { name: error.constructor.name, response: error.getResponse() };
   }
   try {
     await new Vonage({ apiKey, apiSecret: 'Wrong1Secret' }, { apiHost: url, restHost: url })
-      .sms.send({ to: '447700900000', from: 'NodeApp', text: 'x' });
+      .sms.send({ to: '447700900900', from: 'NodeApp', text: 'x' });
     out.wrongSecret = 'accepted';
   } catch (error) {
     out.wrongSecret = { name: error.constructor.name, response: error.getResponse() };

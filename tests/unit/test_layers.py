@@ -31,6 +31,12 @@ FLOORS: dict[str, int] = {
     "testing": 7,
     "app": 7,
     "server": 7,
+    # the server process around the app: limits, lock, start-up checks, access log
+    "access_log": 7,
+    "connection_guard": 7,
+    "server_lock": 7,
+    "startup": 7,
+    "startup_errors": 7,
 }
 TOP = max(FLOORS.values())
 LEAVES = {"config", "data", "__init__"}

@@ -13,9 +13,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ringback.apis.services import Services
+from ringback.core.caller import note_caller
 from ringback.core.error_styles import ErrorStyle
 from ringback.core.errors import InternalError, RingbackError
-from ringback.core.request_params import RequestParams, read_params
+from ringback.core.request_params import ClientGone, RequestParams, read_params
 from ringback.core.responses import VonageJSON
 from ringback.platform.auth import AuthRefused, AuthRequest, Credential, Principal
 from ringback.state.store import Tx
@@ -99,6 +100,11 @@ def endpoint(
                 if isinstance(outcome, AuthRefused):
                     refusal = outcome
                 else:
+                    note_caller(
+                        request.scope.setdefault("state", {}),
+                        outcome.api_key,
+                        outcome.credential.value,
+                    )
                     if rate_limit:
                         services.limits.hit(rate_limit, outcome.api_key)
                     result = handler(Ctx(request, params, outcome, services, tx))
@@ -109,6 +115,8 @@ def endpoint(
             return VonageJSON(result, status_code=status_code)
         except RingbackError as error:
             return render_error(api, services, error)
+        except ClientGone:
+            return Response(status_code=400)  # nobody is there to read it
         except Exception:
             log.exception("unexpected error on %s %s", request.method, request.url.path)
             return render_error(api, services, InternalError("An internal error occurred"))

@@ -1,5 +1,5 @@
 """`ringback phone <number> ...`: be a virtual handset: read its inbox, send from it, set its
-behaviour, read its last one-time code. JSON out, as the other commands."""
+behaviour, read its last one-time code."""
 
 from __future__ import annotations
 
@@ -12,12 +12,19 @@ from urllib.parse import quote
 import httpx
 import typer
 
-from ringback.cli.control_client import call, control_url, show
+from ringback.cli import views
+from ringback.cli.control_client import (
+    Control,
+    DataDirOption,
+    TokenOption,
+    UrlOption,
+    answer,
+    connect,
+    parsed,
+)
+from ringback.cli.output import JsonOption, emit
 
-UrlOption = Annotated[
-    str | None, typer.Option("--url", envvar="RINGBACK_URL", help="Ringback's HTTP base URL")
-]
-DataDirOption = Annotated[Path, typer.Option("--data-dir", envvar="RINGBACK_DATA_DIR")]
+DATA_DIR = Path(".ringback")
 WaitOption = Annotated[
     float, typer.Option("--wait", min=0, help="seconds to wait for something to arrive")
 ]
@@ -32,7 +39,7 @@ app = typer.Typer(
 @app.callback()
 def phone(
     ctx: typer.Context,
-    msisdn: Annotated[str, typer.Argument(help="the handset's number, e.g. +447700900001")],
+    msisdn: Annotated[str, typer.Argument(help="the handset's number, e.g. +447700900901")],
 ) -> None:
     ctx.obj = msisdn
 
@@ -41,34 +48,23 @@ def _path(ctx: typer.Context, tail: str) -> str:
     return f"/handsets/{quote(str(ctx.obj), safe='')}/{tail}"
 
 
-def _get(base: str, path: str, params: dict[str, Any]) -> httpx.Response:
-    try:
-        return httpx.get(f"{base}/_ringback{path}", params=params, timeout=POLL_SECONDS + 5)
-    except httpx.TransportError as exc:
-        typer.echo(f"cannot reach Ringback at {base}: {exc}", err=True)
-        raise typer.Exit(2) from exc
-
-
-def _poll(base: str, path: str, params: dict[str, Any], wait: float, found: Any) -> Any:
+def _poll(control: Control, path: str, params: dict[str, Any], wait: float, found: Any) -> Any:
     """GET with `wait`, asking again while nothing came and time is left (each request waits
-    at most POLL_SECONDS), then show the answer or the error."""
+    at most POLL_SECONDS), then the answer, or the error shown."""
     deadline = time.monotonic() + wait
     while True:
         remaining = max(0.0, deadline - time.monotonic())
         chunk = min(remaining, POLL_SECONDS)
-        response = _get(base, path, {**params, "wait": f"{chunk:.3f}"})
-        body = response.json() if response.content else None
-        if response.status_code < 400 and found(body):
+        query = {**params, "wait": f"{chunk:.3f}"}
+        response: httpx.Response = control.send("GET", path, params=query, timeout=chunk + 30)
+        body = parsed(response)
+        if response.status_code < 400 and (not isinstance(body, dict) or found(body)):
             break
         if response.status_code >= 400 and response.status_code != 404:
             break
         if remaining <= chunk:
             break
-    if response.status_code >= 400:
-        detail = body.get("detail") if isinstance(body, dict) else response.text
-        typer.echo(f"error {response.status_code}: {detail}", err=True)
-        raise typer.Exit(1)
-    return body
+    return answer(response)
 
 
 @app.command()
@@ -81,13 +77,16 @@ def inbox(
     after: Annotated[int | None, typer.Option(help="only after this message id")] = None,
     since: Annotated[str | None, typer.Option(help="epoch seconds or ISO 8601")] = None,
     url: UrlOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Its messages (received by default); --wait waits for one to arrive."""
     fields = {"from": sender, "direction": direction, "channel": channel, "after": after}
     params = {k: v for k, v in {**fields, "since": since}.items() if v is not None}
-    base = control_url(url, data_dir)
-    show(_poll(base, _path(ctx, "messages"), params, wait, lambda b: bool(b["messages"])))
+    control = connect(url, data_dir, control_token)
+    body = _poll(control, _path(ctx, "messages"), params, wait, lambda b: bool(b.get("messages")))
+    emit(body, as_json, views.inbox)
 
 
 @app.command()
@@ -96,11 +95,14 @@ def send(
     text: Annotated[str, typer.Argument(help="the message")],
     to: Annotated[str, typer.Option("--to", help="the number to text")],
     url: UrlOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Send an SMS from the handset (to a Vonage number: an inbound webhook)."""
-    body = {"to": to, "text": text}
-    show(call(control_url(url, data_dir), "POST", _path(ctx, "messages"), json=body))
+    message = {"to": to, "text": text}
+    body = connect(url, data_dir, control_token).call("POST", _path(ctx, "messages"), body=message)
+    emit(body, as_json, views.sent)
 
 
 @app.command()
@@ -114,15 +116,17 @@ def behaviour(
     ] = None,
     reset: Annotated[bool, typer.Option("--reset", help="back to magic or default")] = False,
     url: UrlOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Show what traffic to it does, or change it."""
-    base, path = control_url(url, data_dir), _path(ctx, "behaviour")
+    control, path = connect(url, data_dir, control_token), _path(ctx, "behaviour")
     if reset:
-        show(call(base, "DELETE", path))
+        emit(control.call("DELETE", path), as_json, views.behaviour)
         return
     if set_ is None and profile is None:
-        show(call(base, "GET", path))
+        emit(control.call("GET", path), as_json, views.behaviour)
         return
     fields: dict[str, Any] = {}
     if set_ is not None:
@@ -134,7 +138,7 @@ def behaviour(
             raise typer.BadParameter("--set must be a JSON object")
     if profile is not None:
         fields["profile"] = profile
-    show(call(base, "PUT", path, json=fields))
+    emit(control.call("PUT", path, body=fields), as_json, views.behaviour)
 
 
 @app.command()
@@ -143,9 +147,12 @@ def code(
     wait: WaitOption = 0.0,
     after: Annotated[int | None, typer.Option(help="only in messages after this id")] = None,
     url: UrlOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """The last one-time code it received; --wait waits for one."""
     params = {"after": after} if after is not None else {}
-    base = control_url(url, data_dir)
-    show(_poll(base, _path(ctx, "codes/latest"), params, wait, lambda b: True))
+    control = connect(url, data_dir, control_token)
+    body = _poll(control, _path(ctx, "codes/latest"), params, wait, lambda b: True)
+    emit(body, as_json, views.code)

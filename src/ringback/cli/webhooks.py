@@ -1,6 +1,7 @@
 """`ringback webhooks ...`: what Ringback sent to your app, every attempt, and sending again.
 
-Here `--url` filters by the webhook's URL; Ringback itself is `--server` (or RINGBACK_URL).
+Ringback itself is `--url` here too, as on every command; the list's filter by the webhook's
+URL is `--webhook-url`. `--server` (the old name of Ringback's URL here) still works, hidden.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from typing import Annotated, Any
 
 import typer
 
-from ringback.cli.control_client import call, control_url, show
+from ringback.cli import views
+from ringback.cli.control_client import DataDirOption, TokenOption, UrlOption, connect
+from ringback.cli.output import JsonOption, emit
 
-ServerOption = Annotated[
-    str | None,
-    typer.Option("--server", envvar="RINGBACK_URL", help="Ringback's HTTP base URL"),
-]
-DataDirOption = Annotated[Path, typer.Option("--data-dir", envvar="RINGBACK_DATA_DIR")]
+DATA_DIR = Path(".ringback")
+OldServerOption = Annotated[str | None, typer.Option("--server", hidden=True)]
 
 app = typer.Typer(
     help="Webhook deliveries: list them with their attempts, show one, replay, send a test.",
@@ -27,7 +27,7 @@ app = typer.Typer(
 @app.command("list")
 def list_deliveries(
     status: Annotated[str | None, typer.Option(help="pending, delivered or failed")] = None,
-    url: Annotated[
+    webhook_url: Annotated[
         str | None,
         typer.Option(help="the webhook URL: an absolute URL matches it and below; else a part"),
     ] = None,
@@ -38,13 +38,16 @@ def list_deliveries(
     wait: Annotated[
         float | None, typer.Option(min=0, max=25, help="seconds to wait for a match")
     ] = None,
-    server: ServerOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+    server: OldServerOption = None,
 ) -> None:
     """Deliveries, newest first, each with every attempt."""
     given: dict[str, Any] = {
         "status": status,
-        "url": url,
+        "url": webhook_url,
         "kind": kind,
         "api_key": api_key,
         "reference": reference,
@@ -52,45 +55,58 @@ def list_deliveries(
         "wait": wait,
     }
     params = {k: v for k, v in given.items() if v is not None}
-    show(call(control_url(server, data_dir), "GET", "/webhooks", params=params))
+    control = connect(url or server, data_dir, control_token)
+    emit(control.call("GET", "/webhooks", params=params), as_json, views.deliveries)
 
 
 @app.command("show")
 def show_delivery(
     delivery_id: Annotated[int, typer.Argument(metavar="ID")],
-    server: ServerOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+    server: OldServerOption = None,
 ) -> None:
     """One delivery and its attempts."""
-    show(call(control_url(server, data_dir), "GET", f"/webhooks/{delivery_id}"))
+    control = connect(url or server, data_dir, control_token)
+    emit(control.call("GET", f"/webhooks/{delivery_id}"), as_json, views.delivery)
 
 
 @app.command("replay")
 def replay(
     delivery_id: Annotated[int, typer.Argument(metavar="ID")],
-    server: ServerOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+    server: OldServerOption = None,
 ) -> None:
     """Send it again now, with a fresh retry window (earlier attempts stay recorded)."""
-    show(call(control_url(server, data_dir), "POST", f"/webhooks/{delivery_id}/replay"))
+    control = connect(url or server, data_dir, control_token)
+    emit(control.call("POST", f"/webhooks/{delivery_id}/replay"), as_json, views.delivery)
 
 
 @app.command("test")
 def send_test(
-    url: Annotated[str, typer.Argument(help="where to send the test webhook")],
+    target: Annotated[str, typer.Argument(metavar="URL", help="where to send the test webhook")],
     api_key: Annotated[str | None, typer.Option(help="sign with this account's secret")] = None,
     method: Annotated[str, typer.Option(help="POST or GET")] = "POST",
     content_type: Annotated[str, typer.Option(help="json or form")] = "json",
     signing: Annotated[
         str | None, typer.Option(help="none, sms-signature or jwt (default: the account's)")
     ] = None,
-    server: ServerOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+    server: OldServerOption = None,
 ) -> None:
     """Send a ping through the outbox, as a dashboard's "test webhook" button would."""
-    body: dict[str, Any] = {"url": url, "method": method.upper(), "content_type": content_type}
+    body: dict[str, Any] = {"url": target, "method": method.upper(), "content_type": content_type}
     if api_key:
         body["api_key"] = api_key
     if signing:
         body["signing"] = signing
-    show(call(control_url(server, data_dir), "POST", "/webhooks/test", json=body))
+    control = connect(url or server, data_dir, control_token)
+    emit(control.call("POST", "/webhooks/test", body=body), as_json, views.delivery)

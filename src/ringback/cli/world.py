@@ -1,4 +1,4 @@
-"""CLI commands for the simulated world: accounts, reset, snapshots, clock."""
+"""CLI commands for the simulated world: accounts, reset, snapshots, clock, handsets."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ringback.cli.control_client import call, control_url, show
+from ringback.cli import views
+from ringback.cli.control_client import DataDirOption, TokenOption, UrlOption, connect
+from ringback.cli.output import JsonOption, emit
 
-UrlOption = Annotated[
-    str | None, typer.Option("--url", envvar="RINGBACK_URL", help="Ringback's HTTP base URL")
-]
-DataDirOption = Annotated[Path, typer.Option("--data-dir", envvar="RINGBACK_DATA_DIR")]
+DATA_DIR = Path(".ringback")
 
 accounts = typer.Typer(help="Accounts: list, create, show, change.", no_args_is_help=True)
 snapshots = typer.Typer(help="Named snapshots of the whole state.", no_args_is_help=True)
@@ -20,8 +19,14 @@ clock = typer.Typer(help="Ringback's clock: show, freeze, advance, resume.")
 
 
 @accounts.command("list")
-def accounts_list(url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")) -> None:
-    show(call(control_url(url, data_dir), "GET", "/accounts"))
+def accounts_list(
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    body = connect(url, data_dir, control_token).call("GET", "/accounts")
+    emit(body, as_json, views.accounts)
 
 
 @accounts.command("create")
@@ -31,18 +36,26 @@ def accounts_create(
     balance: Annotated[str | None, typer.Option()] = None,
     name: Annotated[str | None, typer.Option()] = None,
     url: UrlOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     fields = {"api_key": api_key, "api_secret": api_secret, "balance": balance, "name": name}
-    body = {k: v for k, v in fields.items() if v is not None}
-    show(call(control_url(url, data_dir), "POST", "/accounts", json=body))
+    given = {k: v for k, v in fields.items() if v is not None}
+    body = connect(url, data_dir, control_token).call("POST", "/accounts", body=given)
+    emit(body, as_json, views.account)
 
 
 @accounts.command("show")
 def accounts_show(
-    api_key: str, url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")
+    api_key: str,
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    show(call(control_url(url, data_dir), "GET", f"/accounts/{api_key}"))
+    body = connect(url, data_dir, control_token).call("GET", f"/accounts/{api_key}")
+    emit(body, as_json, views.account)
 
 
 @accounts.command("set")
@@ -54,7 +67,9 @@ def accounts_set(
     signs_webhooks: Annotated[bool | None, typer.Option()] = None,
     auto_reload: Annotated[bool | None, typer.Option()] = None,
     url: UrlOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     fields = {
         "balance": balance,
@@ -63,60 +78,119 @@ def accounts_set(
         "signs_webhooks": signs_webhooks,
         "auto_reload": auto_reload,
     }
-    body = {k: v for k, v in fields.items() if v is not None}
-    show(call(control_url(url, data_dir), "PATCH", f"/accounts/{api_key}", json=body))
+    given = {k: v for k, v in fields.items() if v is not None}
+    body = connect(url, data_dir, control_token).call("PATCH", f"/accounts/{api_key}", body=given)
+    emit(body, as_json, views.account)
 
 
 def reset(
     api_key: Annotated[str | None, typer.Option(help="only this account")] = None,
     url: UrlOption = None,
-    data_dir: DataDirOption = Path(".ringback"),
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Reset all state, or one account's resources."""
     params = {"api_key": api_key} if api_key else {}
-    show(call(control_url(url, data_dir), "POST", "/reset", params=params))
+    body = connect(url, data_dir, control_token).call("POST", "/reset", params=params)
+    emit(body, as_json, views.reset)
 
 
 @snapshots.command("list")
-def snapshots_list(url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")) -> None:
-    show(call(control_url(url, data_dir), "GET", "/snapshots"))
+def snapshots_list(
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    body = connect(url, data_dir, control_token).call("GET", "/snapshots")
+    emit(body, as_json, views.snapshots)
 
 
 @snapshots.command("save")
 def snapshots_save(
-    name: str, url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")
+    name: str,
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    show(call(control_url(url, data_dir), "POST", "/snapshots", json={"name": name}))
+    body = connect(url, data_dir, control_token).call("POST", "/snapshots", body={"name": name})
+    emit(body, as_json, views.snapshot)
 
 
 @snapshots.command("restore")
 def snapshots_restore(
-    name: str, url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")
+    name: str,
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    show(call(control_url(url, data_dir), "POST", f"/snapshots/{name}/restore"))
+    body = connect(url, data_dir, control_token).call("POST", f"/snapshots/{name}/restore")
+    emit(body, as_json, views.snapshot)
 
 
 @clock.callback(invoke_without_command=True)
 def clock_show(
-    ctx: typer.Context, url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")
+    ctx: typer.Context,
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     if ctx.invoked_subcommand is None:
-        show(call(control_url(url, data_dir), "GET", "/clock"))
+        body = connect(url, data_dir, control_token).call("GET", "/clock")
+        emit(body, as_json, views.clock)
+
+
+def _set_clock(
+    change: dict[str, object], url: str | None, data_dir: Path, token: str | None, as_json: bool
+) -> None:
+    body = connect(url, data_dir, token).call("POST", "/clock", body=change)
+    emit(body, as_json, views.clock)
 
 
 @clock.command("freeze")
-def clock_freeze(url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")) -> None:
-    show(call(control_url(url, data_dir), "POST", "/clock", json={"freeze": True}))
+def clock_freeze(
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    _set_clock({"freeze": True}, url, data_dir, control_token, as_json)
 
 
 @clock.command("advance")
 def clock_advance(
-    seconds: float, url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")
+    seconds: float,
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Move the clock forward; jobs that fall due run before this returns."""
-    show(call(control_url(url, data_dir), "POST", "/clock", json={"advance_seconds": seconds}))
+    _set_clock({"advance_seconds": seconds}, url, data_dir, control_token, as_json)
 
 
 @clock.command("resume")
-def clock_resume(url: UrlOption = None, data_dir: DataDirOption = Path(".ringback")) -> None:
-    show(call(control_url(url, data_dir), "POST", "/clock", json={"freeze": False}))
+def clock_resume(
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    _set_clock({"freeze": False}, url, data_dir, control_token, as_json)
+
+
+def handsets(
+    limit: Annotated[int | None, typer.Option(min=1, help="at most this many")] = None,
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The numbers that have had traffic, newest first, with their message counts."""
+    params = {"limit": limit} if limit is not None else {}
+    body = connect(url, data_dir, control_token).call("GET", "/handsets", params=params)
+    emit(body, as_json, views.handsets)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -9,21 +10,28 @@ from starlette.routing import Route
 
 from ringback.apis.services import Services
 from ringback.control.common import control, field
-from ringback.core.errors import InvalidParameters, NotFound
+from ringback.core.errors import InvalidParameter, InvalidParameters, NotFound
 from ringback.core.money import from_units, to_units
 from ringback.core.responses import VonageJSON
+from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state.accounts import SIGNATURE_METHODS, SMS_WEBHOOK_METHODS, Account
+from ringback.state.store import Tx
+
+TRX = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def account_view(account: Account) -> dict[str, Any]:
+def account_view(tx: Tx, account: Account) -> dict[str, Any]:
+    trx = account_state.auto_reload_trx(tx, account.api_key) if account.auto_reload else None
     return {
         "api_key": account.api_key,
         "name": account.name,
         "balance": f"{from_units(account.balance_units):.8f}",
         "auto_reload": account.auto_reload,
         "auto_reload_amount": f"{from_units(account.auto_reload_amount_units):.2f}",
+        # the reference POST /account/top-up must send as `trx` (null without auto-reload)
+        "auto_reload_trx": trx,
         "signature_secret": account.signature_secret,
         "signature_method": account.signature_method,
         "signs_webhooks": account.signs_webhooks,
@@ -47,9 +55,18 @@ def _amount(value: Any, name: str) -> Decimal:
     return amount
 
 
+def _callback_url(value: str, name: str) -> None:
+    try:
+        check_web_url(value)
+    except BadUrl as bad:
+        raise InvalidParameters(
+            f"{name} {bad}", invalid_parameters=[InvalidParameter(name, str(bad))]
+        ) from None
+
+
 async def list_accounts(request: Request, services: Services, body: dict[str, Any]) -> Any:
     with services.store.begin() as tx:
-        return {"accounts": [account_view(a) for a in account_state.list_accounts(tx)]}
+        return {"accounts": [account_view(tx, a) for a in account_state.list_accounts(tx)]}
 
 
 async def create(request: Request, services: Services, body: dict[str, Any]) -> Response:
@@ -68,24 +85,34 @@ async def create(request: Request, services: Services, body: dict[str, Any]) -> 
             balance=balance,
             name=field(body, "name", str),
         )
-    return VonageJSON({**account_view(account), "api_secret": secret}, status_code=201)
+        view = account_view(tx, account)
+    return VonageJSON({**view, "api_secret": secret}, status_code=201)
 
 
-def _get(services: Services, api_key: str) -> Account:
-    with services.store.begin() as tx:
-        account = account_state.get_account(tx, api_key)
+def _get(tx: Tx, api_key: str) -> Account:
+    account = account_state.get_account(tx, api_key)
     if account is None:
         raise NotFound(f"account {api_key} not found")
     return account
 
 
 async def read(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    return account_view(_get(services, request.path_params["api_key"]))
+    with services.store.begin() as tx:
+        return account_view(tx, _get(tx, request.path_params["api_key"]))
+
+
+def _trx(body: dict[str, Any]) -> str | None:
+    trx: str | None = field(body, "auto_reload_trx", str)
+    if trx is not None and not TRX.fullmatch(trx):
+        raise InvalidParameters("auto_reload_trx must be 1-64 letters, digits, '-' or '_'")
+    return trx
 
 
 async def change(request: Request, services: Services, body: dict[str, Any]) -> Any:
     api_key = request.path_params["api_key"]
-    _get(services, api_key)
+    with services.store.begin() as tx:
+        _get(tx, api_key)
+    trx = _trx(body)
     values: dict[str, Any] = {}
     if "balance" in body:
         values["balance_units"] = to_units(_amount(body["balance"], "balance"))
@@ -108,12 +135,22 @@ async def change(request: Request, services: Services, body: dict[str, Any]) -> 
         values["sms_webhook_method"] = body["sms_webhook_method"]
     if values.get("signature_secret") == "":
         raise InvalidParameters("signature_secret cannot be empty")
+    for name in ("mo_callback_url", "dr_callback_url"):
+        if values.get(name):
+            _callback_url(values[name], name)
     if None in values.values():
         raise InvalidParameters("null is not a valid value")
     with services.store.begin() as tx:
+        before = _get(tx, api_key)
         account = account_state.update_account(tx, api_key, **values)
-    assert account is not None
-    return account_view(account)
+        assert account is not None
+        # switching auto-reload on is a payment with its own reference (a fresh one unless
+        # the caller names it): the `trx` a top-up must send
+        if trx is None and account.auto_reload and not before.auto_reload:
+            trx = services.ids.hex(32)
+        if trx is not None:
+            account_state.record_auto_reload(tx, api_key, trx, services.clock.now())
+        return account_view(tx, account)
 
 
 def routes() -> list[Route]:

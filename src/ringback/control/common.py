@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -12,7 +11,8 @@ from ringback.apis.endpoint import Api, render_error, services_of
 from ringback.apis.services import Services
 from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import InternalError, InvalidParameters, RingbackError
-from ringback.core.request_params import read_body
+from ringback.core.json_input import read_json
+from ringback.core.request_params import ClientGone, read_body
 from ringback.core.responses import VonageJSON
 
 log = logging.getLogger("ringback.control")
@@ -30,10 +30,7 @@ async def json_body(request: Request) -> dict[str, Any]:
     raw = (await read_body(request)).strip()
     if not raw:
         return {}
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise InvalidParameters("the body must be a JSON object") from exc
+    body = read_json(raw)
     if not isinstance(body, dict):
         raise InvalidParameters("the body must be a JSON object")
     return body
@@ -47,6 +44,8 @@ def control(handler: ControlHandler) -> Callable[[Request], Awaitable[Response]]
             result = await handler(request, services, body)
         except RingbackError as error:
             return render_error(CONTROL, services, error)
+        except ClientGone:
+            return Response(status_code=400)  # nobody is there to read it
         except Exception:
             log.exception("control API error on %s %s", request.method, request.url.path)
             return render_error(CONTROL, services, InternalError("An internal error occurred"))

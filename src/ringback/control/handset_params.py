@@ -26,10 +26,10 @@ def invalid(name: str, reason: str) -> InvalidParameters:
 
 
 def phone_number(raw: Any, name: str) -> str:
-    """E.164 digits of a number of some country ("+44 7700 900001", "447700900001")."""
+    """E.164 digits of a number of some country ("+44 7700 900901", "447700900901")."""
     msisdn = numbering.normalise(raw) if isinstance(raw, str) else None
     if msisdn is None or numbering.lookup(msisdn) is None:
-        raise invalid(name, "must be a phone number in E.164, e.g. +447700900001")
+        raise invalid(name, "must be a phone number in E.164, e.g. +447700900901")
     return msisdn
 
 
@@ -90,6 +90,11 @@ def wait_of(request: Request) -> float:
 
 def iso(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def iso_seconds(at: float) -> str:
+    """ISO 8601 UTC to the second, "2026-12-01T23:10:00Z"."""
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def message_view(message: HandsetMessage) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from ringback.control.handset_params import (
     CHANNEL,
     DIRECTIONS,
     invalid,
+    iso_seconds,
     message_view,
     moment,
     peer,
@@ -53,7 +54,7 @@ async def _poll(services: Services, msisdn: str, wait: float, read: Callable[[Tx
         with services.store.begin() as tx:
             found = read(tx)
         remaining = deadline - loop.time()
-        if found or remaining <= 0:
+        if found or remaining <= 0 or services.changes.closed:
             return found
         await services.changes.wait(handsets.topic(msisdn), remaining)
 
@@ -241,6 +242,28 @@ async def latest_code(request: Request, services: Services, body: dict[str, Any]
     return {"msisdn": msisdn, "code": code, "message": message_view(message)}
 
 
+async def list_handsets(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    """Every number that has sent or received something, newest traffic first."""
+    raw = query(request, "limit")
+    limit = whole(raw, "limit", 1, 1000) if raw is not None else 100
+    with services.store.begin() as tx:
+        total = handset_state.count_handsets(tx)
+        found = handset_state.handsets_with_traffic(tx, limit)
+    return {
+        "count": total,
+        "handsets": [
+            {
+                "msisdn": h.msisdn,
+                "last_at": iso_seconds(h.last_at),
+                "received": h.received,
+                "sent": h.sent,
+                "channels": h.channels,
+            }
+            for h in found
+        ],
+    }
+
+
 async def magic_numbers(request: Request, services: Services, body: dict[str, Any]) -> Any:
     rows = []
     for msisdn, behaviour in behaviours.MAGIC_NUMBERS.items():
@@ -260,6 +283,7 @@ async def magic_numbers(request: Request, services: Services, body: dict[str, An
 def routes() -> list[Route]:
     base = "/_ringback/handsets/{msisdn}"
     return [
+        Route("/_ringback/handsets", control(list_handsets), methods=["GET"]),
         Route(f"{base}/messages", control(read_messages), methods=["GET"]),
         Route(f"{base}/messages", control(send_message), methods=["POST"]),
         Route(f"{base}/behaviour", control(read_behaviour), methods=["GET"]),

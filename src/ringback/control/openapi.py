@@ -13,6 +13,11 @@ ACCOUNT_CHANGE: dict[str, Any] = {
         "balance": {"type": "string", "example": "25.00"},
         "auto_reload": {"type": "boolean"},
         "auto_reload_amount": {"type": "string"},
+        "auto_reload_trx": {
+            "type": "string",
+            "description": "the auto-reload transaction's reference, which top-up checks `trx` "
+            "against; switching auto_reload on without one makes a fresh one",
+        },
         "name": {"type": "string"},
         "signature_secret": {"type": "string"},
         "signature_method": {"enum": ["md5hash", "md5", "sha1", "sha256", "sha512"]},
@@ -45,6 +50,15 @@ BEHAVIOUR: dict[str, Any] = {
     },
 }
 HANDSET_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
+    (
+        "get",
+        "/_ringback/handsets",
+        "listHandsets",
+        "Numbers that have sent or received anything, newest last message first (Ringback's "
+        "clock): ?limit= (1-1000, default 100) -> {count: <numbers with traffic>, handsets: "
+        '[{msisdn, last_at: "2026-12-01T23:10:00Z", received, sent, channels: {"sms": n}}]}',
+        None,
+    ),
     (
         "get",
         f"{HANDSET}/messages",
@@ -198,8 +212,9 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "post",
         "/_ringback/reset",
         "reset",
-        "Reset all state (the default account is recreated with the same credentials), or one "
-        "account's resources with ?api_key=",
+        "Reset all state but the accounts' credentials (API key, secrets, signature secret and "
+        "method stay; balances, callbacks, applications, numbers, messages, jobs, webhooks, "
+        "behaviours and the clock go back), or one account's resources with ?api_key=",
         None,
     ),
     ("get", "/_ringback/snapshots", "listSnapshots", "Saved snapshots", None),
@@ -222,12 +237,18 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "post",
         "/_ringback/clock",
         "changeClock",
-        "Freeze, advance (runs due jobs) or resume",
+        "Back to real time (reset), freeze, advance (runs due jobs) or resume",
         {
             "type": "object",
+            "additionalProperties": False,
             "properties": {
+                "reset": {"type": "boolean"},
                 "freeze": {"type": "boolean"},
-                "advance_seconds": {"type": "number", "minimum": 0},
+                "advance_seconds": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 315576000,
+                },
             },
         },
     ),
@@ -242,7 +263,8 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "get",
         "/_ringback/auth-log",
         "authLog",
-        "Requests Vonage would have refused (refused in strict mode, let through in soft)",
+        "Requests Vonage would have refused (refused in strict mode, let through in soft), "
+        "and warnings (level: warning) about accepted ones Vonage may refuse",
         None,
     ),
     ("get", "/_ringback/rate-limits", "getRateLimits", "Rate limits in force", None),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,6 +15,7 @@ from ringback.apis.services import Services
 from ringback.control.common import control, field
 from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.responses import VonageJSON
+from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.state import accounts as account_state
 from ringback.state.webhook_deliveries import Filter
 from ringback.webhooks import history, outbox
@@ -96,7 +96,7 @@ async def list_webhooks(request: Request, services: Services, body: dict[str, An
         with services.store.begin() as tx:
             found = history.list_deliveries(tx, where)
         remaining = deadline - time.monotonic()
-        if found or remaining <= 0:
+        if found or remaining <= 0 or services.changes.closed:
             return {"deliveries": found}
         await services.changes.wait(TOPIC, min(remaining, POLL_SECONDS))
 
@@ -132,13 +132,9 @@ def _callback_url(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidParameters("url is required: the absolute http(s) URL to call")
     try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError as exc:
-        raise InvalidParameters(f"url is not a valid URL: {exc}") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(value) > 2000:
-        raise InvalidParameters("url must be an absolute http or https URL, at most 2000 chars")
-    return value
+        return check_web_url(value)
+    except BadUrl as bad:
+        raise InvalidParameters(f"url {bad}: an absolute http(s) URL Ringback can call") from None
 
 
 def _choice(body: dict[str, Any], name: str, choices: tuple[str, ...], default: str) -> str:

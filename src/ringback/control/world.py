@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from starlette.routing import Route
 
 from ringback.apis.services import Services
 from ringback.control.common import control, field
-from ringback.core.clock import ClockState
+from ringback.core.clock import MAX_ADVANCE_SECONDS, ClockError, ClockState
 from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.money import to_units
 from ringback.platform.provisioning import ensure_default_account
@@ -47,24 +48,34 @@ def restore_default_account(services: Services) -> None:
         )
 
 
+def _reset_settings(services: Services, api_keys: list[str]) -> None:
+    """Balance and callback URLs back to a new account's."""
+    balance_units = to_units(Decimal(services.settings.default_balance))
+    with services.store.begin() as tx:
+        for api_key in api_keys:
+            account_state.update_account(
+                tx, api_key, balance_units=balance_units, mo_callback_url="", dr_callback_url=""
+            )
+
+
 async def reset(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    """One account's traffic, or everything's; never anyone's credentials (key, secrets,
+    signature secret and method): tests and clients built with them keep working."""
     api_key = request.query_params.get("api_key") or field(body, "api_key", str)
     if api_key:
         with services.store.begin() as tx:
             if account_state.get_account(tx, api_key) is None:
                 raise NotFound(f"account {api_key} not found")
         services.store.reset(api_key)
-        with services.store.begin() as tx:
-            account_state.update_account(
-                tx,
-                api_key,
-                balance_units=to_units(Decimal(services.settings.default_balance)),
-                mo_callback_url="",
-                dr_callback_url="",
-            )
+        _reset_settings(services, [api_key])
     else:
         services.store.reset()
+        with services.store.begin() as tx:
+            everyone = [a.api_key for a in account_state.list_accounts(tx)]
+        _reset_settings(services, everyone)
         restore_default_account(services)
+        services.clock.reset()
+        save_clock(services)
     services.limits.clear()
     return {"reset": api_key or "all"}
 
@@ -114,17 +125,42 @@ async def read_clock(request: Request, services: Services, body: dict[str, Any])
     return clock_view(services)
 
 
+CLOCK_FIELDS = {"freeze", "advance_seconds", "reset"}
+
+
+def _advance_seconds(body: dict[str, Any]) -> float | None:
+    value = body.get("advance_seconds")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidParameters("advance_seconds must be a number of seconds")
+    try:
+        seconds = float(value)  # an int of 400 digits overflows
+    except OverflowError:
+        seconds = math.inf
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_ADVANCE_SECONDS):
+        raise InvalidParameters(
+            "advance_seconds must be more than 0 and at most 10 years (315576000 s)"
+        )
+    return seconds
+
+
 async def change_clock(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    unknown = sorted(set(body) - CLOCK_FIELDS)
+    if unknown:
+        raise InvalidParameters(f"unknown field(s) {', '.join(unknown)}: use {CLOCK_FIELDS}")
+    reset = field(body, "reset", bool)
     freeze = field(body, "freeze", bool)
-    advance = body.get("advance_seconds")
-    if advance is not None and (
-        isinstance(advance, bool) or not isinstance(advance, (int, float)) or advance < 0
-    ):
-        raise InvalidParameters("advance_seconds must be a number of seconds, 0 or more")
+    advance = _advance_seconds(body)
+    if reset:
+        services.clock.reset()
     if freeze is True:
         services.clock.freeze()
     if advance:
-        services.clock.advance(float(advance))
+        try:
+            services.clock.advance(advance)
+        except ClockError as exc:
+            raise InvalidParameters(f"advance_seconds: {exc}") from None
     if freeze is False:
         services.clock.resume()
     save_clock(services)

@@ -10,6 +10,15 @@ from collections import defaultdict
 class Changes:
     def __init__(self) -> None:
         self._events: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self.closed = False
+
+    def close(self) -> None:
+        """The server is stopping: every wait ends now, and later ones do not start, so a
+        long-poll answers with what there is instead of being cut off at the grace period."""
+        self.closed = True
+        for events in self._events.values():
+            for event in events:
+                event.set()
 
     def notify(self, topic: str) -> None:
         for event in self._events.get(topic, ()):
@@ -18,7 +27,9 @@ class Changes:
     async def wait(self, topic: str, timeout: float) -> bool:
         """True if `topic` changed within `timeout` seconds. Check state, then wait, then check
         again: a change between the check and the wait is not lost, because the caller
-        re-reads state whatever this returns."""
+        re-reads state whatever this returns. Callers stop polling once `closed`."""
+        if self.closed:
+            return False
         event = asyncio.Event()
         self._events[topic].add(event)
         try:

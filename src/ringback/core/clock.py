@@ -1,7 +1,21 @@
 from __future__ import annotations
 
+import logging
+import math
 import time
 from dataclasses import dataclass
+
+log = logging.getLogger("ringback.clock")
+
+YEAR_SECONDS = 365.25 * 86400
+MAX_ADVANCE_SECONDS = 10 * YEAR_SECONDS
+# 9999-01-01T00:00:00Z: the clock stays a year inside what `datetime` can show, so every time
+# computed from it (a renewal a month on, a 72 h retry window) still formats as a date
+LATEST = 253_370_764_800.0
+
+
+class ClockError(ValueError):
+    """A change the clock refuses; the control API answers it with a 400."""
 
 
 @dataclass
@@ -10,15 +24,27 @@ class ClockState:
     frozen_at: float | None = None
 
 
+def _sane(state: ClockState) -> bool:
+    if not math.isfinite(state.offset) or abs(state.offset) > LATEST:
+        return False
+    return state.frozen_at is None or (
+        math.isfinite(state.frozen_at) and 0 <= state.frozen_at <= LATEST
+    )
+
+
 class Clock:
     """Ringback's notion of "now": real time, shifted by an offset, optionally frozen.
 
     Every expiry, delay and retry reads this clock, so a test can freeze it and advance it
     instead of sleeping. The state is persisted by the store so a restart keeps the time.
+    It only ever holds finite times before LATEST: a NaN or 1e308 "now" broke every SMS
+    (no date to format) and made retries due at once forever (1e308 + backoff == 1e308).
     """
 
     def __init__(self, state: ClockState | None = None) -> None:
-        self.state = state or ClockState()
+        self.state = ClockState()
+        if state is not None:
+            self.set_state(state)
 
     def now(self) -> float:
         if self.state.frozen_at is not None:
@@ -39,12 +65,22 @@ class Clock:
             self.state.frozen_at = None
 
     def advance(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
+        if not (math.isfinite(seconds) and 0 <= seconds <= MAX_ADVANCE_SECONDS):
+            raise ClockError("the clock moves forward, by at most 10 years at a time")
+        if self.now() + seconds > LATEST:
+            raise ClockError("the clock cannot pass 9999-01-01T00:00:00Z")
         if self.state.frozen_at is not None:
             self.state.frozen_at += seconds
         else:
             self.state.offset += seconds
 
+    def reset(self) -> None:
+        """Back to real time: not frozen, no offset."""
+        self.state = ClockState()
+
     def set_state(self, state: ClockState) -> None:
+        if not _sane(state):
+            # saved by an older Ringback that let NaN or 1e308 through
+            log.warning("the saved clock (%s) is not a usable time; back to real time", state)
+            state = ClockState()
         self.state = state

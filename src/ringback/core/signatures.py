@@ -7,6 +7,7 @@ The string to sign is every parameter but `sig`, sorted by name, each written `&
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import hmac
 from collections.abc import Mapping
@@ -53,6 +54,34 @@ def python_sdk_variant(
     return rebuilt
 
 
+class SignatureMatch(enum.Enum):
+    EXACT = "exact"  # over the parameters sent, as Vonage checks it
+    SDK_ABSENT_FIELDS = "sdk-absent-fields"  # only with the SDK's absent fields as "None"
+
+
+def signature_match(
+    params: Mapping[str, object],
+    given: str,
+    secret: str,
+    method: str,
+    sdk_signed_fields: tuple[str, ...] = (),
+) -> SignatureMatch | None:
+    """How `given` matches, or None when it does not."""
+    given = given.lower()
+    if not given.isascii():  # compare_digest raises TypeError on non-ASCII str
+        return None
+    if hmac.compare_digest(sign(params, secret, method), given):
+        return SignatureMatch.EXACT
+    if sdk_signed_fields and method in HMAC_DIGESTS:
+        # The SDK's variant includes `sig` itself, which `sign` skips: sign it by hand.
+        variant = python_sdk_variant(params, sdk_signed_fields)
+        message = "".join(f"&{k}={_sdk_text(variant[k])}" for k in sorted(variant))
+        expected = hmac.new(secret.encode(), message.encode(), HMAC_DIGESTS[method]).hexdigest()
+        if hmac.compare_digest(expected, given):
+            return SignatureMatch.SDK_ABSENT_FIELDS
+    return None
+
+
 def signature_matches(
     params: Mapping[str, object],
     given: str,
@@ -60,18 +89,7 @@ def signature_matches(
     method: str,
     sdk_signed_fields: tuple[str, ...] = (),
 ) -> bool:
-    given = given.lower()
-    if not given.isascii():  # compare_digest raises TypeError on non-ASCII str
-        return False
-    if hmac.compare_digest(sign(params, secret, method), given):
-        return True
-    if sdk_signed_fields and method in HMAC_DIGESTS:
-        # The SDK's variant includes `sig` itself, which `sign` skips: sign it by hand.
-        variant = python_sdk_variant(params, sdk_signed_fields)
-        message = "".join(f"&{k}={_sdk_text(variant[k])}" for k in sorted(variant))
-        expected = hmac.new(secret.encode(), message.encode(), HMAC_DIGESTS[method]).hexdigest()
-        return hmac.compare_digest(expected, given)
-    return False
+    return signature_match(params, given, secret, method, sdk_signed_fields) is not None
 
 
 def _sdk_text(value: object) -> str:

@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from ringback.network import fictional
 from ringback.network.digit_constraints import constraint_for
 from ringback.network.digit_language import DigitLanguage
 
@@ -87,7 +88,8 @@ def _half(msisdn: str) -> int:
 def classify(country: str, msisdn: str) -> str | None:
     """The Vonage type `msisdn` is sold as in `country`, or None if the network has no such
     number. Where libphonenumber cannot tell fixed from mobile (the NANP), a stable hash of
-    the number decides, so every number has exactly one type."""
+    the number decides, so every number has exactly one type. Numbers reserved for drama are
+    handsets on the fictional network, never for rent."""
     if not msisdn.isdigit() or not 7 <= len(msisdn) <= 15 or not supported_country(country):
         return None
     try:
@@ -99,6 +101,8 @@ def classify(country: str, msisdn: str) -> str | None:
     # not `region_code_for_number(number) == country`: regions that share a range (NANP
     # toll-free, Vatican mobiles in Italy's plan) would then never offer those numbers
     if not phonenumbers.is_valid_number_for_region(number, country):
+        return None
+    if fictional.range_for(number) is not None:
         return None
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.MOBILE:

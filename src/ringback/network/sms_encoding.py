@@ -6,6 +6,12 @@ extension table (`| ^ € { } [ ] ~ \\` and the form feed) take an escape plus t
 septets, and a part never ends between the two. UCS-2 here is UTF-16: a character outside the
 BMP (most emoji) takes two code units and a part never ends inside the pair.
 (`gsm0338` is the GSM 03.38 codec; Vonage's concatenation guide gives the figures.)
+
+GSM-7 asked for (the SMS API's `type=text`) is not a preference: a character GSM-7 cannot carry,
+in neither the basic nor the extension table, reaches the handset as `?` (one per code point,
+so an emoji is one `?`), and the message is counted and charged as the GSM-7 text it became.
+Only UCS-2 carries such text intact (Vonage support, "What encoding standards does Vonage
+support?": with `type` `text` "characters within the message are encoded using GSM-7").
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ PART_UCS2 = 67
 SINGLE_BYTES = 140
 PART_BYTES = 134
 MAX_TEXT_CHARACTERS = 3200  # what the SMS API accepts (vonage-behaviours §3.2)
+UNSENDABLE = "?"  # what a handset shows for a character GSM-7 cannot carry
 
 
 class Encoding(enum.Enum):
@@ -59,6 +66,14 @@ def is_gsm7(text: str) -> bool:
     return all(gsm_septets(c) is not None for c in text)
 
 
+def as_gsm7(text: str) -> str:
+    """The text a handset reads when `text` is sent as GSM-7: every character GSM-7 cannot
+    carry becomes `?`; extension-table characters arrive intact."""
+    if is_gsm7(text):
+        return text
+    return "".join(c if gsm_septets(c) is not None else UNSENDABLE for c in text)
+
+
 def utf16_units(char: str) -> int:
     return 2 if ord(char) > 0xFFFF else 1
 
@@ -85,8 +100,12 @@ def _pack(text: str, cost: Callable[[str], int], single: int, part: int) -> tupl
 
 
 def segment_text(text: str, requested: Encoding | None = None) -> Segments:
-    """The parts of a text message. `requested` UCS2 forces unicode; GSM7 (Vonage's
-    `type=text`) or None picks GSM-7 when every character fits and UCS-2 otherwise."""
+    """The parts of a text message, as the handset will read them. `requested` UCS2 forces
+    unicode; GSM7 (the SMS API's `type=text`) forces GSM-7, each character it cannot carry
+    becoming `?`; None (a handset's own phone, the Messages API's `auto`) picks GSM-7 when
+    every character fits and UCS-2 otherwise."""
+    if requested is Encoding.GSM7:
+        text = as_gsm7(text)
     if requested is not Encoding.UCS2 and is_gsm7(text):
         return Segments(Encoding.GSM7, _pack(text, _gsm_cost, SINGLE_GSM, PART_GSM))
     return Segments(Encoding.UCS2, _pack(text, utf16_units, SINGLE_UCS2, PART_UCS2))

@@ -6,6 +6,8 @@ header into later calls, so `api_key`+`sig` in an SMS body is used even next to 
 
 In `soft` mode a request Vonage would refuse is let through (as the account it names, or the
 default account) and the refusal is logged in `auth_log`, readable on /_ringback/auth-log.
+A signature that matches only over the Python SDK's absent fields (its signing quirk) is
+accepted in both modes, but logged there as a warning: Vonage itself may refuse it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import enum
+import logging
 import math
 from dataclasses import dataclass
 from typing import TypeGuard
@@ -22,7 +25,7 @@ import jwt
 from ringback.core.clock import Clock
 from ringback.core.errors import InvalidParameters, Unauthorized
 from ringback.core.request_params import RequestParams
-from ringback.core.signatures import signature_matches
+from ringback.core.signatures import SignatureMatch, signature_match
 from ringback.state import accounts as account_state
 from ringback.state import applications as application_state
 from ringback.state import auth_log
@@ -33,6 +36,12 @@ SIGNATURE_WINDOW_SECONDS = 300
 JWT_LEEWAY_SECONDS = 30
 JWT_DEFAULT_LIFETIME = 900
 JWT_MAX_LIFETIME = 24 * 3600
+SDK_QUIRK_WARNING = (
+    "signature accepted only over the SDK's absent fields as 'None'; "
+    "Vonage may refuse it (status 14)"
+)
+
+log = logging.getLogger(__name__)
 
 
 class Credential(enum.Enum):
@@ -82,6 +91,7 @@ class Authenticator:
     def __init__(self, clock: Clock, mode: AuthMode = AuthMode.STRICT) -> None:
         self.clock = clock
         self.mode = mode
+        self._warned_keys: set[str] = set()  # keys the SDK-quirk warning was logged for
 
     def authenticate(self, tx: Tx, req: AuthRequest) -> Principal | AuthRefused:
         """The principal, or (strict mode) the refusal to answer with. Refusals are logged."""
@@ -110,6 +120,24 @@ class Authenticator:
             reason=refusal.reason,
             mode=self.mode.value,
         )
+
+    def _warn_sdk_quirk(self, tx: Tx, req: AuthRequest, api_key: str) -> None:
+        """Accepted, but only through the Python SDK's signing quirk (contract §1c): a row per
+        request in the auth log, a log line once per key."""
+        auth_log.record(
+            tx,
+            at=self.clock.now(),
+            api=req.api,
+            method=req.method,
+            path=req.path,
+            api_key=api_key,
+            reason=SDK_QUIRK_WARNING,
+            mode=self.mode.value,
+            level=auth_log.WARNING,
+        )
+        if api_key not in self._warned_keys:
+            self._warned_keys.add(api_key)
+            log.warning("%s %s (api_key %s): %s", req.method, req.path, api_key, SDK_QUIRK_WARNING)
 
     def _authenticate(self, tx: Tx, req: AuthRequest) -> Principal:
         params = req.params
@@ -171,14 +199,17 @@ class Authenticator:
             raise AuthRefused("signature timestamp missing or outside the window", api_key)
         merged = {k: v for k, v in params.merged.items() if isinstance(v, (str, int, float))}
         given = _text(params, "sig") or ""
-        if not signature_matches(
+        match = signature_match(
             merged,
             given,
             account.signature_secret,
             account.signature_method,
             req.sdk_signed_fields,
-        ):
+        )
+        if match is None:
             raise AuthRefused("signature does not match", api_key)
+        if match is SignatureMatch.SDK_ABSENT_FIELDS:
+            self._warn_sdk_quirk(tx, req, api_key)
         return Principal(account, Credential.SIGNATURE)
 
     def _jwt(self, tx: Tx, token: str) -> Principal:
@@ -192,6 +223,8 @@ class Authenticator:
         app_id = claims.get("application_id")
         if not isinstance(app_id, str):
             raise AuthRefused("JWT has no application_id")
+        if not app_id.isascii():  # ids are UUIDs; a lone surrogate cannot even be looked up
+            raise AuthRefused("JWT application_id is not an application id")
         found = application_state.public_key_of(tx, app_id)
         if found is None:
             raise AuthRefused("JWT names an unknown application")

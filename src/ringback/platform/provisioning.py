@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from ringback.core.clock import Clock
 from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters
 from ringback.core.ids import Ids
 from ringback.core.money import to_units
+from ringback.core.private_files import write_private
 from ringback.core.secrets import secret_problems
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account
@@ -46,7 +46,11 @@ def create_account(
     is_default: bool = False,
 ) -> tuple[Account, str]:
     """The new account and its API secret in clear (the only time it is ever seen)."""
-    api_key = api_key or ids.api_key()
+    if api_key is None:
+        # a seeded run may draw a key an account kept through a reset already has
+        api_key = ids.api_key()
+        while account_state.get_account(tx, api_key) is not None:
+            api_key = ids.api_key()
     validate_api_key(api_key)
     if api_secret is not None:
         validate_secret(api_secret)
@@ -118,9 +122,7 @@ def ensure_default_account(
             account_state.update_account(
                 tx, other.api_key, is_default=other.api_key == account.api_key
             )
-    credentials_file.parent.mkdir(parents=True, exist_ok=True)
-    credentials_file.write_text(json.dumps({"api_key": account.api_key, "api_secret": secret}))
-    os.chmod(credentials_file, 0o600)
+    write_private(credentials_file, json.dumps({"api_key": account.api_key, "api_secret": secret}))
     refreshed = account_state.get_account(tx, account.api_key)
     assert refreshed is not None
     return refreshed, secret

@@ -27,6 +27,12 @@ SYNC_BATCH = 32
 MAX_BACKOFF_SECONDS = 3600.0
 
 
+def failure_backoff(attempts: int) -> float:
+    """2 s, doubling, at most an hour. The exponent is capped first: 2.0 ** 1024 overflows,
+    and a job that fails on every pass must never end up due at once."""
+    return min(MAX_BACKOFF_SECONDS, 2.0 ** min(attempts + 1, 12))
+
+
 class Scheduler:
     def __init__(self, store: Store, clock: Clock, interval: float = 0.05) -> None:
         self.store = store
@@ -90,7 +96,7 @@ class Scheduler:
                 job_state.retry_job(tx, job.id, again.due_at, again.reason or None)
             except Exception as exc:
                 log.exception("job %s (%s) failed", job.id, job.kind)
-                backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (job.attempts + 1))
+                backoff = failure_backoff(job.attempts)
                 job_state.retry_job(tx, job.id, self.clock.now() + backoff, repr(exc))
             else:
                 job_state.finish_job(tx, job.id)
@@ -114,7 +120,7 @@ class Scheduler:
             return
         except Exception as exc:
             log.exception("job %s (%s) failed", job.id, job.kind)
-            backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (job.attempts + 1))
+            backoff = failure_backoff(job.attempts)
             with self.store.begin() as tx:
                 job_state.retry_job(tx, job.id, self.clock.now() + backoff, repr(exc))
             return

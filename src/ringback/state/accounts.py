@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ringback.core.secrets import hash_secret, secret_matches
 from ringback.state.store import Tx
-from ringback.state.tables import accounts, api_secrets
+from ringback.state.tables import accounts, api_secrets, auto_reload_transactions
 
 SIGNATURE_METHODS = ("md5hash", "md5", "sha1", "sha256", "sha512")
 # how inbound SMS and receipts are sent (Vonage's dashboard "API settings"): a JSON body, a
@@ -139,3 +139,21 @@ def secret_is_valid(tx: Tx, api_key: str, secret: str) -> bool:
         select(api_secrets.c.salt, api_secrets.c.digest).where(api_secrets.c.api_key == api_key)
     )
     return any(secret_matches(secret, r.salt, r.digest) for r in rows)
+
+
+def record_auto_reload(tx: Tx, api_key: str, trx: str, now: float) -> None:
+    """Auto-reload switched on (or its payment made again): `trx` is now the reference."""
+    tx.conn.execute(
+        insert(auto_reload_transactions).values(api_key=api_key, trx=trx, created_at=now)
+    )
+
+
+def auto_reload_trx(tx: Tx, api_key: str) -> str | None:
+    """The reference of the latest auto-reload transaction, the one a top-up must name."""
+    row = tx.conn.execute(
+        select(auto_reload_transactions.c.trx)
+        .where(auto_reload_transactions.c.api_key == api_key)
+        .order_by(auto_reload_transactions.c.seq.desc())
+        .limit(1)
+    ).first()
+    return str(row.trx) if row else None

@@ -1,4 +1,5 @@
-"""The auth log: every refused request (read at /_ringback/auth-log)."""
+"""The auth log: every refused request, and warnings about accepted ones Vonage may refuse
+(read at /_ringback/auth-log)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from sqlalchemy import insert, select
 
 from ringback.state.store import Tx
 from ringback.state.tables import auth_log
+
+REFUSAL = "refusal"
+WARNING = "warning"
 
 _ADD = insert(auth_log)
 
@@ -22,6 +26,7 @@ def record(
     api_key: str | None,
     reason: str,
     mode: str,
+    level: str = REFUSAL,
 ) -> None:
     tx.conn.execute(
         _ADD,
@@ -33,6 +38,7 @@ def record(
             "api_key": api_key,
             "reason": reason,
             "mode": mode,
+            "level": level,
         },
     )
 

@@ -13,17 +13,23 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
+from ringback.core.private_files import (
+    create_private_file,
+    make_private_dir,
+    private_temp_file,
+)
 from ringback.state import tables
 from ringback.state.migrations import MIGRATIONS
 
-# what resetting one account wipes; its credentials (accounts, api_secrets) stay
+# what resetting an account wipes; its credentials (accounts, api_secrets) always stay
 ACCOUNT_RESOURCES = [
     "auth_log",
     "jobs",
@@ -35,8 +41,14 @@ ACCOUNT_RESOURCES = [
     "numbers",
     "applications",
 ]
+# what every reset keeps with the accounts (tables not listed above): their secrets, and the
+# auto-reload they set up
 # the simulated world, shared by every account: wiped only by a full reset
 WORLD_TABLES = ["handset_behaviours"]
+
+
+# what a failing database raises, for the layers above that must tell it apart
+DatabaseError = DBAPIError
 
 
 class Tx:
@@ -53,6 +65,11 @@ class Store:
         self.path = path
         self.in_memory = path == ":memory:"
         url = "sqlite://" if self.in_memory else f"sqlite:///{path}"
+        if not self.in_memory:
+            # SQLite gives its -wal and -shm the database file's mode: 0600 from the start.
+            # A path that cannot be created is left for SQLite to report in its own words.
+            with suppress(OSError):
+                create_private_file(Path(path))
         self.engine: Engine = create_engine(
             url,
             poolclass=StaticPool,
@@ -138,7 +155,7 @@ class Store:
         with self.begin() as tx:
             conn = tx.conn
             if api_key is None:
-                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES, "api_secrets", "accounts"]:
+                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES]:
                     conn.execute(text(f"DELETE FROM {table}"))
             else:
                 for table in ACCOUNT_RESOURCES:
@@ -151,15 +168,18 @@ class Store:
 
     def save_snapshot(self, target: Path) -> None:
         """Copy the whole database with SQLite's online backup: consistent and fast."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.unlink(missing_ok=True)
-        dest = sqlite3.connect(tmp)
+        make_private_dir(target.parent)
+        tmp = private_temp_file(target)  # 0600; SQLite writes into the empty file
         try:
-            self._raw().backup(dest)
-        finally:
-            dest.close()
-        tmp.replace(target)
+            dest = sqlite3.connect(tmp)
+            try:
+                self._raw().backup(dest)
+            finally:
+                dest.close()
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def restore_snapshot(self, source: Path) -> None:
         src = sqlite3.connect(source)

@@ -48,6 +48,17 @@ accounts = Table(
     Column("created_at", Float, nullable=False),
 )
 
+# the transaction recorded each time auto-reload is switched on (the dashboard's payment); the
+# latest is the `trx` a top-up must name (account.yml)
+auto_reload_transactions = Table(
+    "auto_reload_transactions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("api_key", Text, nullable=False),
+    Column("trx", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
 api_secrets = Table(
     "api_secrets",
     metadata,
@@ -129,6 +140,8 @@ auth_log = Table(
     Column("api_key", Text, nullable=True),
     Column("reason", Text, nullable=False),
     Column("mode", Text, nullable=False),  # strict: refused; soft: let through
+    # (v0003) refusal, or warning: accepted, but Vonage itself may refuse it
+    Column("level", Text, nullable=False, server_default="refusal"),
 )
 
 # --- the simulated network (v0002) ---

@@ -25,10 +25,11 @@ class RingbackProcess:
         self.log_path = data_dir / "server.log"
 
     def start(self, timeout: float = 15.0) -> RingbackProcess:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # private as Ringback keeps it: the log holds the banner, and the banner the secret
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         runtime = self.data_dir / "server.json"
         runtime.unlink(missing_ok=True)
-        log = self.log_path.open("ab")
+        log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -88,6 +89,11 @@ class RingbackProcess:
         return str(self.info["ca"])
 
     @property
+    def ca_bundle(self) -> str:
+        """certifi's roots + Ringback's CA: what the banner tells users to export."""
+        return str(self.info["ca_bundle"])
+
+    @property
     def tls(self) -> ssl.SSLContext:
         """For httpx: `verify=server.tls` trusts Ringback's CA."""
         return ssl.create_default_context(cafile=self.ca)
@@ -109,8 +115,30 @@ class RingbackProcess:
         saved = json.loads((self.data_dir / "credentials.json").read_text())
         return saved["api_key"], saved["api_secret"]
 
+    @property
+    def control_token(self) -> str | None:
+        """The token the control API requires (from server.json), or None."""
+        token = self.info.get("control_token")
+        return str(token) if token else None
+
+    def control_headers(self, method: str = "GET") -> dict[str, str]:
+        """What the control API asks of a client: the token when one is in force, and the JSON
+        content type on every write (bodiless POSTs too)."""
+        headers: dict[str, str] = {}
+        if self.control_token:
+            headers["authorization"] = f"Bearer {self.control_token}"
+        if method.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            headers["content-type"] = "application/json"
+        return headers
+
     def control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, f"{self.http_url}/_ringback{path}", timeout=30, **kwargs)
+        headers = httpx.Headers(self.control_headers(method))
+        if ("data" in kwargs or "files" in kwargs) and "content-type" in headers:
+            del headers["content-type"]
+        headers.update(kwargs.pop("headers", None) or {})
+        return httpx.request(
+            method, f"{self.http_url}/_ringback{path}", timeout=30, headers=headers, **kwargs
+        )
 
     def new_account(self, **fields: Any) -> tuple[str, str]:
         response = self.control("POST", "/accounts", json=fields)
@@ -122,7 +150,7 @@ class RingbackProcess:
         """The official Vonage SDK, pointed at this server (only the hosts change)."""
         from vonage import Auth, HttpClientOptions, Vonage
 
-        os.environ["REQUESTS_CA_BUNDLE"] = self.ca
+        os.environ["REQUESTS_CA_BUNDLE"] = self.ca_bundle
         return Vonage(
             Auth(api_key=api_key, api_secret=api_secret, **auth),
             HttpClientOptions(api_host=self.https_host, rest_host=self.https_host),

@@ -24,7 +24,8 @@ MAX_RETRY_SECONDS = 900.0
 
 def retry_delay(attempts: int) -> float:
     """5 s, doubling, at most 15 minutes (vonage-behaviours §1.2, KB 360028543292)."""
-    return float(min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
+    # the exponent capped first: 5 * 2 ** 2000 is an int no float can hold
+    return min(MAX_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2.0 ** min(max(0, attempts - 1), 10))
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,45 @@ def test_a_bad_country_is_refused(http: Insight, country: str, text: str) -> Non
     assert_body(http.get("/ni/basic/json", params=params), invalid(text))
 
 
+# libphonenumber: TOO_SHORT, TOO_LONG, INVALID_LENGTH, or a local number without its area code
+IMPOSSIBLE_LENGTHS = [
+    ("4475001234", None),  # a UK mobile two digits short: only a local number's length
+    ("4475001234567", None),  # one digit long
+    ("+1 202 555 012", None),  # NANP needs ten digits
+    ("145645562", None),  # the SDK fixture's number
+    ("4420794601", None),  # a London number without its area code
+    ("075001234567", "GB"),  # national, one digit long
+    ("202555012", "US"),
+]
+
+
+@pytest.mark.parametrize(("number", "country"), IMPOSSIBLE_LENGTHS)
+def test_a_number_of_impossible_length_is_status_3(
+    http: Insight, number: str, country: str | None
+) -> None:
+    params = {"number": number, **({"country": country} if country else {})}
+    text = f"Not valid number format detected [ {number} ]"
+    for level in LEVELS:
+        assert_body(http.get(f"/ni/{level}/json", params=params), invalid(text))
+        xml = http.post(f"/ni/{level}/xml", data=params)
+        assert xml.status_code == 200
+        assert xml.text.endswith(
+            f'<lookup><error code="3">Invalid request :: {text}</error></lookup>'
+        )
+    answer = http.get("/ni/advanced/async/json", params={**params, "callback": CALLBACK})
+    assert_body(answer, as_async(invalid(text)))
+    xml = http.get("/ni/advanced/async/xml", params={**params, "callback": CALLBACK})
+    assert xml.text.endswith(
+        f"<lookup><status>3</status><error_text>Invalid request :: {text}</error_text></lookup>"
+    )
+
+
+def test_a_number_of_impossible_length_costs_nothing(http: Insight, account: AccountHandle) -> None:
+    for number, _ in IMPOSSIBLE_LENGTHS[:3]:
+        http.get("/ni/advanced/json", params={"number": number})
+    assert account.client.account.get_balance().value == pytest.approx(10.0)
+
+
 def test_a_national_number_is_read_in_the_country_given(http: Insight) -> None:
     answer = http.get("/ni/basic/json", params={"number": "07500 123456", "country": "gb"})
     assert answer.json()["international_format_number"] == GB_MOBILE

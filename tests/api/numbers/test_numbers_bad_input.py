@@ -199,9 +199,9 @@ def test_cancel_refuses(owner: tuple[Numbers, str]) -> None:
         ({"moHttpUrl": "https://example.com/" + "a" * 3000}, invalid("moHttpUrl")),
         ({"voiceStatusCallback": "ftp://example.com"}, invalid("voiceStatusCallback")),
         ({"voiceCallbackType": "tel"}, invalid("voiceCallbackValue")),
-        ({"voiceCallbackValue": "447700900001"}, invalid("voiceCallbackType")),
+        ({"voiceCallbackValue": "447700900901"}, invalid("voiceCallbackType")),
         (
-            {"voiceCallbackType": "pstn", "voiceCallbackValue": "447700900001"},
+            {"voiceCallbackType": "pstn", "voiceCallbackValue": "447700900901"},
             invalid("voiceCallbackType"),
         ),
         (
@@ -248,13 +248,13 @@ def test_update_refuses(
 def test_update_with_the_deprecated_fields(http: Numbers) -> None:
     bought = http.buy_one()
     form = {"country": "GB", "msisdn": bought, "voiceCallbackType": "tel"}
-    form["voiceCallbackValue"] = "+447700900001"
+    form["voiceCallbackValue"] = "+447700900901"
     assert http.post("/number/update", data=form).json() == {
         "error-code": "200",
         "error-code-label": "success",
     }
     (number,) = http.get("/account/numbers").json()["numbers"]
-    assert (number["voiceCallbackType"], number["voiceCallbackValue"]) == ("tel", "447700900001")
+    assert (number["voiceCallbackType"], number["voiceCallbackValue"]) == ("tel", "447700900901")
     clear = {"country": "GB", "msisdn": bought, "messagesCallbackType": ""}
     clear["messagesCallbackValue"] = ""
     assert http.post("/number/update", data=clear).status_code == 200

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ringback.core.signatures import sign
 from ringback.testing.server import RingbackProcess
 
-MAGIC = "447700900000"
+MAGIC = "447700900900"
 GOOD = {"from": "Acme", "to": MAGIC, "text": "hello"}
 
 
@@ -64,11 +64,11 @@ def sms(ringback: RingbackProcess) -> Sms:
         ({**GOOD, "type": "vcard", "text": ""}, ("2", "Missing vcard param")),
         ({**GOOD, "type": "flash"}, ("3", "Invalid type param")),
         ({**GOOD, "to": "4477009abc"}, ("3", "to address is not numeric")),
-        ({**GOOD, "to": "447700900000,447700900001"}, ("3", "to address is not numeric")),
+        ({**GOOD, "to": "447700900900,447700900901"}, ("3", "to address is not numeric")),
         ({**GOOD, "to": "12345"}, ("3", "Invalid to address")),
         ({**GOOD, "to": "1234567890123456"}, ("3", "Invalid to address")),
-        ({**GOOD, "to": "447700900123"}, ("6", "Unroutable message - rejected")),
-        ({**GOOD, "to": "447700900003"}, ("7", "Number barred.")),
+        ({**GOOD, "to": "441000123456"}, ("6", "Unroutable message - rejected")),  # no UK 0100
+        ({**GOOD, "to": "447700900903"}, ("7", "Number barred.")),
         ({**GOOD, "ttl": "19999"}, ("16", "value for ttl field out of range")),
         ({**GOOD, "ttl": "604800001"}, ("16", "value for ttl field out of range")),
         ({**GOOD, "ttl": "soon"}, ("16", "value for ttl field out of range")),
@@ -107,8 +107,8 @@ def test_bad_fields(sms: Sms, fields: dict[str, Any], expected: tuple[str, str])
         {**GOOD, "callback": "https://example.com/" + "d" * 80},  # exactly 100 characters
         {**GOOD, "from": "My Company1"},  # spaces are ignored: 10 characters
         {**GOOD, "from": "+447700900555"},
-        {**GOOD, "to": "+44 (0) 7700-900000".replace("(0) ", "")},
-        {**GOOD, "to": "00447700900000"},
+        {**GOOD, "to": "+44 (0) 7700-900900".replace("(0) ", "")},
+        {**GOOD, "to": "00447700900900"},
         {**GOOD, "ttl": "20000", "message-class": "0", "protocol-id": "127"},
         {**GOOD, "status-report-req": "False", "trusted-number": "True"},
         {**GOOD, "type": "binary", "body": "00" * 133, "udh": "00" * 7},  # 140 octets
@@ -132,7 +132,7 @@ def test_json_bodies_whatever_the_content_type(sms: Sms) -> None:
     ttl = ("16", "value for ttl field out of range")
     assert first(sms.post(json={**sms.creds, **GOOD, "ttl": {"k": 1}})) == ttl
     assert first(sms.post(json={**sms.creds, **GOOD, "ttl": 30000.5}))[0] == "16"
-    start = b'{"api_key": "%s", "api_secret": "%s", "from": "Acme", "to": "447700900000", ' % (
+    start = b'{"api_key": "%s", "api_secret": "%s", "from": "Acme", "to": "447700900900", ' % (
         sms.api_key.encode(),
         sms.api_secret.encode(),
     )
@@ -141,7 +141,7 @@ def test_json_bodies_whatever_the_content_type(sms: Sms) -> None:
     assert first(sms.post(content=start + b'"text": "x", "ttl": NaN}')) == ttl
     assert first(sms.post(content=b'{"api_key": ')) == ("3", "The request body is not valid JSON")
     assert first(sms.post(content=b"to=\xff\xfe", headers={"content-type": "text/plain"}))[0] == "3"
-    xml = b"<sms><to>447700900000</to></sms>"
+    xml = b"<sms><to>447700900900</to></sms>"
     assert first(sms.post(content=xml, auth=(sms.api_key, sms.api_secret)))[0] == "2"
     assert first(sms.post(content=b"x" * (2 * 1024 * 1024 + 1))) == ("12", "Message too long")
 
@@ -203,7 +203,7 @@ def test_xml_path(sms: Sms) -> None:
         "</message></messages></mt-submission-response>"
     )
     response = sms.post({**sms.creds, **GOOD, "client-ref": "<&>"}, path="/sms/xml")
-    assert '<messages count="1"><message><to>447700900000</to><messageId>' in response.text
+    assert '<messages count="1"><message><to>447700900900</to><messageId>' in response.text
     assert "<status>0</status><remainingBalance>" in response.text
     assert "<messagePrice>0.04590000</messagePrice>" in response.text
     assert "<client-ref>&lt;&amp;&gt;</client-ref>" in response.text
@@ -212,7 +212,7 @@ def test_xml_path(sms: Sms) -> None:
 
 
 def test_other_paths_and_methods(sms: Sms) -> None:
-    response = httpx.get(f"{sms.base}/sms/json", params={**sms.creds, **GOOD})
+    response = httpx.put(f"{sms.base}/sms/json", params={**sms.creds, **GOOD})
     assert response.status_code == 405
     assert response.json()["messages"][0]["status"] == "3"
     response = sms.post({**sms.creds, **GOOD}, path="/sms/csv")

@@ -20,7 +20,7 @@ def test_send_sms_with_the_node_sdk(node_sdk: Any, ringback: RingbackProcess) ->
     # the SDK camel-cases the answer's keys
     assert out["sent"]["messageCount"] == "1"
     (message,) = out["sent"]["messages"]
-    assert message["to"] == "447700900000"
+    assert message["to"] == "447700900900"
     assert message["status"] == "0"
     assert message["clientRef"] == "node-1"
     assert message["messagePrice"] == "0.04590000"
@@ -34,7 +34,7 @@ def test_send_sms_with_the_node_sdk(node_sdk: Any, ringback: RingbackProcess) ->
     assert out["barred"]["name"] == "MessageSendPartialFailure"
     assert out["barred"]["response"]["messages"] == [
         {
-            "to": "447700900003",
+            "to": "447700900903",
             "status": "7",
             "error-text": "Number barred.",
             "errorText": "Number barred.",  # the SDK adds the camel-cased copy

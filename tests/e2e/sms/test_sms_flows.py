@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from vonage_http_client import HttpRequestError
 from vonage_numbers import NumberParams, SearchAvailableNumbersFilter, UpdateNumberParams
-from vonage_sms import SmsError
+from vonage_sms import PartialFailureError, SmsError
 
-MAGIC = "447700900000"
+MAGIC = "447700900900"
 
 
 def test_callback_per_message_wins_over_the_account_dr_url(world: Any, receiver: Any) -> None:
@@ -56,16 +56,45 @@ def test_receipts_are_sent_the_accounts_way(
     assert receipt.fields["err-code"] == "0"
 
 
-def test_out_of_credit_sends_nothing(world: Any, receiver: Any) -> None:
-    sender = world.sender(balance="0.05")
+def test_out_of_credit_on_one_part_sends_nothing(world: Any, receiver: Any) -> None:
+    sender = world.sender(balance="0.04")
     with pytest.raises(SmsError, match="error code 9: Quota Exceeded - rejected"):
-        sender.send(to=MAGIC, text="x" * 161, callback=receiver.url)  # 2 parts, 0.0918
-    assert sender.balance() == 0.05
-    (part,) = sender.send(to=MAGIC, text="one part", callback=receiver.url).messages
-    assert part.remaining_balance == "0.00410000"
+        sender.send(to=MAGIC, text="x", callback=receiver.url)
+    assert sender.balance() == 0.04
     world.advance(1)
-    assert [r.fields["messageId"] for r in receiver.wait_for(1)] == [part.message_id]
-    assert [m["text"] for m in world.inbox(MAGIC, sender.api_key)] == ["one part"]
+    assert world.inbox(MAGIC, sender.api_key) == []
+
+
+def test_out_of_credit_midway_sends_the_parts_paid_for(
+    world: Any, receiver: Any, receipts_by_id: Any
+) -> None:
+    sender = world.sender(balance="0.1")  # two parts of 0.0459, not three
+    with pytest.raises(PartialFailureError) as partial:
+        sender.send(to=MAGIC, text="x" * 307, callback=receiver.url)  # 3 parts
+    answer = partial.value.response
+    assert answer["message-count"] == "3"
+    sent, paid_too, unpaid = answer["messages"]
+    assert (sent["status"], paid_too["status"]) == ("0", "0")
+    assert (sent["remaining-balance"], paid_too["remaining-balance"]) == (
+        "0.05410000",
+        "0.00820000",
+    )
+    assert unpaid == {
+        "to": MAGIC,
+        "status": "9",
+        "error-text": "Quota Exceeded - rejected",
+        "remaining-balance": "0.00820000",
+        "message-price": "0.04590000",
+        "network": sent["network"],
+    }
+    assert sender.balance() == pytest.approx(0.0082)
+    world.advance(1)
+    # each part sent is delivered and reported; the handset cannot put the message together
+    receipts = receipts_by_id(receiver.wait_for(2))
+    assert set(receipts) == {sent["message-id"], paid_too["message-id"]}
+    assert {r["status"] for r in receipts.values()} == {"delivered"}
+    world.advance(5)
+    assert world.inbox(MAGIC, sender.api_key) == []
 
 
 def test_binary_message(world: Any, receiver: Any) -> None:
@@ -139,11 +168,70 @@ def test_account_to_account(world: Any, receiver: Any) -> None:
     assert sent.message_count == "2"
 
 
+def test_account_to_account_text_is_gsm7_too(world: Any, receiver: Any) -> None:
+    owner = world.sender()
+    numbers, _, _ = owner.client.numbers.search_available_numbers(
+        SearchAvailableNumbersFilter(country="GB", type="mobile-lvn", features="SMS", size=1)
+    )
+    msisdn = numbers[0].msisdn
+    owner.client.numbers.buy_number(NumberParams(country="GB", msisdn=msisdn))
+    owner.client.numbers.update_number(
+        UpdateNumberParams(country="GB", msisdn=msisdn, mo_http_url=receiver.url)
+    )
+    texter = world.sender()
+    texter.send(from_="447700900777", to=msisdn, text="Да 👍")
+    texter.send(from_="447700900777", to=msisdn, text="Да 👍", type="unicode")
+    world.advance(1)
+    inbound = receiver.wait_for(2)
+    assert [(r.fields["text"], r.fields["type"]) for r in inbound] == [
+        ("?? ?", "text"),
+        ("Да 👍", "unicode"),
+    ]
+    number_inbox = world.inbox(msisdn)
+    assert sorted(m["text"] for m in number_inbox) == ["?? ?", "Да 👍"]
+
+
 def test_delivery_survives_a_crash_and_restart(world: Any, receiver: Any) -> None:
     sender = world.sender()
-    (part,) = sender.send(to="447700900008", text="later", callback=receiver.url).messages
+    (part,) = sender.send(to="447700900908", text="later", callback=receiver.url).messages
     world.crash_and_restart()  # the part is on disk: it was committed before the answer
     world.advance(60)
     (receipt,) = receiver.wait_for(1)
     assert (receipt.fields["messageId"], receipt.fields["status"]) == (part.message_id, "delivered")
-    assert [m["text"] for m in world.inbox("447700900008", sender.api_key)] == ["later"]
+    assert [m["text"] for m in world.inbox("447700900908", sender.api_key)] == ["later"]
+
+
+def us_numbers(sender: Any, country: str = "US", size: int = 3) -> list[str]:
+    numbers, _, _ = sender.client.numbers.search_available_numbers(
+        SearchAvailableNumbersFilter(country=country, type="mobile-lvn", features="SMS", size=size)
+    )
+    return [n.msisdn for n in numbers]
+
+
+def test_to_north_america_the_sender_must_be_a_number_the_account_rents(
+    world: Any, receiver: Any
+) -> None:
+    sender, other = world.sender(), world.sender()
+    own, theirs, handset = us_numbers(sender)
+    sender.client.numbers.buy_number(NumberParams(country="US", msisdn=own))
+    other.client.numbers.buy_number(NumberParams(country="US", msisdn=theirs))
+    balance = sender.balance()
+    illegal = "error code 15: Illegal Sender Address - rejected"
+    for from_ in ("Acme", theirs, "447700900777", handset):
+        with pytest.raises(SmsError, match=illegal):
+            sender.send(from_=from_, to=handset, text="hello")
+    assert sender.balance() == balance
+    (part,) = sender.send(from_="+" + own, to=handset, text="hello", callback=receiver.url).messages
+    assert part.status == "0"
+    world.advance(1)
+    assert receiver.wait_for(1)[0].fields["status"] == "delivered"
+    (message,) = world.inbox(handset, sender.api_key)
+    assert (message["from"], message["text"]) == (own, "hello")
+
+
+def test_canada_too_and_elsewhere_any_sender(world: Any) -> None:
+    sender = world.sender()
+    (canadian,) = us_numbers(sender, country="CA", size=1)
+    with pytest.raises(SmsError, match="error code 15: Illegal Sender Address - rejected"):
+        sender.send(from_="Acme", to=canadian, text="hello")
+    assert sender.send(from_="Acme", to=MAGIC, text="hello").messages[0].status == "0"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from vonage_sms import SmsError
 
-MAGIC = "447700900000"  # delivers after 0.5 s
+MAGIC = "447700900900"  # delivers after 0.5 s
 ORDINARY = "447400123456"  # a valid GB mobile (network 23422) with the default profile
 RECEIPT_FIELDS = {
     "msisdn",
@@ -85,8 +85,8 @@ def test_send_to_an_ordinary_number(world: Any, receiver: Any) -> None:
         ("a" * 161, None, 2, "text"),
         ("€" * 80, None, 1, "text"),  # extension characters count double
         ("€" * 81, None, 2, "text"),
-        ("Привет " * 10, None, 1, "unicode"),  # 70 UCS-2 characters
-        ("Привет " * 10 + "!", None, 2, "unicode"),
+        ("Привет " * 10, "unicode", 1, "unicode"),  # 70 UCS-2 characters
+        ("Привет " * 10 + "!", "unicode", 2, "unicode"),
         ("plain", "unicode", 1, "unicode"),  # type=unicode forces UCS-2
         ("x" * 459, None, 3, "text"),
         ("x" * 460, None, 4, "text"),
@@ -117,6 +117,33 @@ def test_parts_and_a_receipt_per_part(
     assert (message["text"], message["parts"], message["encoding"]) == (text, parts, encoding)
 
 
+@pytest.mark.parametrize("kind", [None, "text"])  # type=text is the default
+def test_text_gsm7_cannot_carry_arrives_as_question_marks(
+    world: Any, receiver: Any, receipts_by_id: Any, kind: str | None
+) -> None:
+    sender = world.sender()
+    text = "Привет, мир! 😀 {€}" * 7  # 147 septets: 1 GSM-7 part (2 as UCS-2)
+    sent = sender.send(to=MAGIC, text=text, type=kind, callback=receiver.url)
+    assert sent.message_count == "1"
+    assert sender.balance() == pytest.approx(10 - 0.0459)
+    world.advance(1)
+    (receipt,) = receipts_by_id(receiver.wait_for(1)).values()
+    assert receipt["status"] == "delivered"
+    (message,) = world.inbox(MAGIC, sender.api_key)
+    # one `?` per character GSM-7 cannot carry (the emoji too); extension characters intact
+    assert message["text"] == "??????, ???! ? {€}" * 7
+    assert (message["parts"], message["encoding"]) == (1, "text")
+
+
+def test_unicode_carries_the_same_text_intact(world: Any) -> None:
+    sender = world.sender()
+    text = "Привет, мир! 😀 {€}" * 7
+    assert sender.send(to=MAGIC, text=text, type="unicode").message_count == "2"
+    world.advance(1)
+    (message,) = world.inbox(MAGIC, sender.api_key)
+    assert (message["text"], message["parts"], message["encoding"]) == (text, 2, "unicode")
+
+
 def test_the_longest_text_and_one_more_character(world: Any) -> None:
     sender = world.sender(balance="100")
     assert sender.send(to=MAGIC, text="x" * 3200).message_count == "21"
@@ -127,11 +154,11 @@ def test_the_longest_text_and_one_more_character(world: Any) -> None:
 @pytest.mark.parametrize(
     ("msisdn", "delay", "status", "err_code"),
     [
-        ("447700900001", 2, "expired", "2"),  # absent, temporary
-        ("447700900002", 1, "failed", "3"),  # absent, permanent
-        ("447700900004", 1, "failed", "9"),  # opted out
-        ("447700900005", 1, "failed", "12"),  # unreachable
-        ("447700900009", 1, "rejected", "6"),
+        ("447700900901", 2, "expired", "2"),  # absent, temporary
+        ("447700900902", 1, "failed", "3"),  # absent, permanent
+        ("447700900904", 1, "failed", "9"),  # opted out
+        ("447700900905", 1, "failed", "12"),  # unreachable
+        ("447700900909", 1, "rejected", "6"),
     ],
 )
 def test_magic_outcomes(
@@ -150,8 +177,8 @@ def test_magic_outcomes(
 @pytest.mark.parametrize(
     ("msisdn", "expected"),
     [
-        ("447700900003", "error code 7: Number barred."),
-        ("447700900123", "error code 6: Unroutable message - rejected"),  # not a valid number
+        ("447700900903", "error code 7: Number barred."),
+        ("441000123456", "error code 6: Unroutable message - rejected"),  # no UK range 0100
         ("999123456", "error code 6: Unroutable message - rejected"),  # no such country
     ],
 )
@@ -167,34 +194,34 @@ def test_refused_at_submission_costs_nothing(world: Any, msisdn: str, expected: 
 
 def test_slow_number_waits_for_the_clock(world: Any, receiver: Any) -> None:
     sender = world.sender()
-    (slow,) = sender.send(to="447700900008", text="slow", callback=receiver.url).messages
+    (slow,) = sender.send(to="447700900908", text="slow", callback=receiver.url).messages
     (fast,) = sender.send(to=MAGIC, text="fast", callback=receiver.url).messages
     world.advance(59)
     assert [r.fields["messageId"] for r in receiver.wait_for(1)] == [fast.message_id]
-    assert world.inbox("447700900008", sender.api_key) == []
+    assert world.inbox("447700900908", sender.api_key) == []
     world.advance(1)
     receipts = receiver.wait_for(2)
     assert receipts[1].fields["messageId"] == slow.message_id
     assert receipts[1].fields["status"] == "delivered"
-    assert [m["text"] for m in world.inbox("447700900008", sender.api_key)] == ["slow"]
+    assert [m["text"] for m in world.inbox("447700900908", sender.api_key)] == ["slow"]
 
 
 def test_a_handset_slower_than_the_ttl_never_gets_it(world: Any, receiver: Any) -> None:
     sender = world.sender()
-    (part,) = sender.send(to="447700900008", text="x", ttl=20000, callback=receiver.url).messages
+    (part,) = sender.send(to="447700900908", text="x", ttl=20000, callback=receiver.url).messages
     world.advance(20)
     (receipt,) = receiver.wait_for(1)
     assert (receipt.fields["messageId"], receipt.fields["status"]) == (part.message_id, "expired")
     assert receipt.fields["err-code"] == "1"
     world.advance(60)
-    assert world.inbox("447700900008", sender.api_key) == []
+    assert world.inbox("447700900908", sender.api_key) == []
 
 
 def test_a_ported_number_is_priced_and_reported_on_its_new_network(
     world: Any, receiver: Any
 ) -> None:
     sender = world.sender()
-    (part,) = sender.send(to="447700900007", text="x", callback=receiver.url).messages
+    (part,) = sender.send(to="447700900907", text="x", callback=receiver.url).messages
     assert (part.network, part.message_price) == ("23415", "0.04400000")  # the network's price
     world.advance(1)
     (receipt,) = receiver.wait_for(1)

@@ -12,7 +12,7 @@ from vonage_sms import SmsError, SmsMessage
 
 from ringback.testing.server import RingbackProcess
 
-MAGIC = "447700900000"
+MAGIC = "447700900900"
 
 
 def signing_account(ringback: RingbackProcess, method: str, **settings: Any) -> tuple[str, str]:
@@ -75,3 +75,16 @@ def test_the_signature_wins_over_a_stale_authorization_header(ringback: Ringback
         client.account.get_balance()  # leaves a (wrong) Basic header on the shared session
     (part,) = client.sms.send(SmsMessage(to=MAGIC, from_="Acme", text="x")).messages
     assert part.status == "0"
+
+
+def test_the_sdks_signature_leaves_a_warning_in_the_auth_log(ringback: RingbackProcess) -> None:
+    """Accepted (the SDK could not send signed SMS otherwise), but Vonage checks the signature
+    over what was sent, which the SDK did not sign: the auth log says so."""
+    api_key, secret = signing_account(ringback, "sha256")
+    client = signing_client(ringback, api_key, secret, "sha256")
+    (part,) = client.sms.send(SmsMessage(to=MAGIC, from_="Acme", text="x")).messages
+    assert part.status == "0"
+    log = ringback.control("GET", "/auth-log", params={"api_key": api_key}).json()
+    (entry,) = log["entries"]
+    assert (entry["level"], entry["path"], entry["api"]) == ("warning", "/sms/json", "sms")
+    assert "Vonage may refuse it (status 14)" in entry["reason"]

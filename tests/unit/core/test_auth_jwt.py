@@ -195,6 +195,8 @@ def test_algorithm_tricks(world: AuthWorld, app: tuple[str, str], app_keys: KeyP
         "eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln",
         "\u00e9.\u00e9.\u00e9",
         "x" * 10_000,
+        # a lone surrogate as the application id: refused, not a failed SQL lookup
+        hand_made({"alg": "RS256"}, {"application_id": "\ud800", "iat": 1}, lambda _: b"s"),
     ],
 )
 def test_garbage_tokens(world: AuthWorld, app: tuple[str, str], token: str) -> None:

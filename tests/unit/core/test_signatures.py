@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 from vonage_http_client import Auth
 from vonage_sms import SmsMessage
 
+from ringback.core.request_params import parse_params
 from ringback.core.signatures import (
     HMAC_DIGESTS,
     python_sdk_variant,
@@ -19,7 +22,15 @@ from ringback.core.signatures import (
     signature_matches,
     signing_string,
 )
-from ringback.platform.auth import SIGNATURE_WINDOW_SECONDS, AuthRefused, Credential, Principal
+from ringback.platform.auth import (
+    SDK_QUIRK_WARNING,
+    SIGNATURE_WINDOW_SECONDS,
+    Authenticator,
+    AuthRefused,
+    AuthRequest,
+    Credential,
+    Principal,
+)
 
 if TYPE_CHECKING:
     from conftest import AuthWorld
@@ -40,13 +51,13 @@ def test_the_sdk_message_has_the_17_fields_the_contract_lists() -> None:
 
 
 def test_signing_string() -> None:
-    params = {"text": "a&b=c", "to": "447700900000", "sig": "ignored", "a&=": 1, "ttl": None}
-    assert signing_string(params) == "&a&==1&text=a_b_c&to=447700900000&ttl=None"
+    params = {"text": "a&b=c", "to": "447700900900", "sig": "ignored", "a&=": 1, "ttl": None}
+    assert signing_string(params) == "&a&==1&text=a_b_c&to=447700900900&ttl=None"
 
 
 def test_md5hash_appends_the_secret_and_hmacs_key_with_it() -> None:
-    params = {"api_key": "abcd1234", "timestamp": "1700000000", "to": "447700900000"}
-    text = "&api_key=abcd1234&timestamp=1700000000&to=447700900000"
+    params = {"api_key": "abcd1234", "timestamp": "1700000000", "to": "447700900900"}
+    text = "&api_key=abcd1234&timestamp=1700000000&to=447700900900"
     assert sign(params, "s3cret", "md5hash") == hashlib.md5(f"{text}s3cret".encode()).hexdigest()
     for name, digest in HMAC_DIGESTS.items():
         expected = hmac.new(b"s3cret", text.encode(), digest).hexdigest()
@@ -76,7 +87,7 @@ def signed_form(world: AuthWorld, method: str, **extra: Any) -> tuple[str, dict[
     account = world.update(account.api_key, signature_method=method)
     form = {
         "api_key": account.api_key,
-        "to": "447700900000",
+        "to": "447700900900",
         "from": "Acme",
         "text": "Hello & welcome=1",
         "timestamp": str(int(world.clock.now())),
@@ -114,7 +125,7 @@ def test_forged_tampered_and_wrongly_keyed(world: AuthWorld, method: str) -> Non
     no_match = "signature does not match"
     refused(world.authenticate(SMS, form={**form, "sig": "0" * len(form["sig"])}), no_match)
     refused(world.authenticate(SMS, form={**form, "text": "Hello & welcome=2"}), no_match)
-    refused(world.authenticate(SMS, form={**form, "to": "447700900001"}), no_match)
+    refused(world.authenticate(SMS, form={**form, "to": "447700900901"}), no_match)
     refused(world.authenticate(SMS, form={**form, "extra": "added"}), no_match)
     without_text = {k: v for k, v in form.items() if k != "text"}
     refused(world.authenticate(SMS, form=without_text), no_match)
@@ -178,7 +189,7 @@ def sdk_signed(world: AuthWorld, method: str, **fields: Any) -> dict[str, Any]:
         api_key=account.api_key, signature_secret=account.signature_secret, signature_method=method
     )
     params = SmsMessage(
-        to="447700900000", from_="Acme", text="Hello & welcome=1", **fields
+        to="447700900900", from_="Acme", text="Hello & welcome=1", **fields
     ).model_dump(by_alias=True)
     params["api_key"] = account.api_key
     params["timestamp"] = int(world.clock.now())  # what sign_params would add, on our clock
@@ -202,6 +213,46 @@ def test_the_python_sdks_signature(world: AuthWorld, method: str, fields: dict[s
         world.authenticate(SMS, form=tampered, sdk_signed_fields=SMS_FIELDS),
         "signature does not match",
     )
+
+
+def test_the_sdks_signature_is_accepted_with_a_warning_in_the_auth_log(world: AuthWorld) -> None:
+    wire = sdk_signed(world, "sha256")
+    assert isinstance(world.authenticate(SMS, form=wire, sdk_signed_fields=SMS_FIELDS), Principal)
+    (row,) = world.auth_log()
+    assert {k: row[k] for k in ("api_key", "reason", "mode", "level")} == {
+        "api_key": wire["api_key"],
+        "reason": SDK_QUIRK_WARNING,
+        "mode": "strict",
+        "level": "warning",
+    }
+    # a signature over what was sent, as Vonage checks it, leaves no warning
+    _, exact = signed_form(world, "sha256")
+    assert isinstance(world.authenticate(SMS, form=exact, sdk_signed_fields=SMS_FIELDS), Principal)
+    refused(world.authenticate(SMS, form={**exact, "text": "x"}), "signature does not match")
+    assert [r["level"] for r in world.auth_log()] == ["warning", "refusal"]
+
+
+def test_the_sdk_quirk_warning_is_logged_once_per_key(
+    world: AuthWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    authenticator = Authenticator(world.clock)
+    first, second = sdk_signed(world, "sha1"), sdk_signed(world, "sha1")
+    for wire in (first, first, second, first, second):
+        request = AuthRequest(
+            api="sms",
+            method="POST",
+            path="/sms/json",
+            authorization=None,
+            params=parse_params("", urlencode(wire).encode()),
+            accepted=frozenset(SMS),
+            sdk_signed_fields=SMS_FIELDS,
+        )
+        with caplog.at_level(logging.WARNING), world.store.begin() as conn:
+            assert isinstance(authenticator.authenticate(conn, request), Principal)
+    warned = [r.getMessage() for r in caplog.records if SDK_QUIRK_WARNING in r.getMessage()]
+    assert len(warned) == 2
+    assert first["api_key"] in warned[0] and second["api_key"] in warned[1]
+    assert len(world.auth_log()) == 5  # the log line is once per key, the row once per request
 
 
 # --- Ringback and the SDK sign alike -------------------------------------------------------
@@ -243,11 +294,11 @@ def test_the_sdk_variant_verifies_any_sdk_message(
     method: str, text: str, fields: dict[str, str]
 ) -> None:
     dumped: dict[str, Any] = dict.fromkeys(SMS_FIELDS)
-    dumped.update({"to": "447700900000", "from": "Acme", "text": text, **fields})
+    dumped.update({"to": "447700900900", "from": "Acme", "text": text, **fields})
     dumped.update({"api_key": "abcd1234", "timestamp": 1700000000})
     sig = Auth(api_key="abcd1234", signature_secret="s3cret", signature_method=method).sign_params(
         dumped
     )
     wire = {k: str(v) for k, v in dumped.items() if v is not None}
     assert signature_matches(wire, sig, "s3cret", method, SMS_FIELDS)
-    assert not signature_matches({**wire, "to": "447700900001"}, sig, "s3cret", method, SMS_FIELDS)
+    assert not signature_matches({**wire, "to": "447700900901"}, sig, "s3cret", method, SMS_FIELDS)

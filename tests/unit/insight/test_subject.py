@@ -22,7 +22,7 @@ from ringback.core.errors import InvalidParameters
         ("12025550123", "US", "12025550123"),
         ("4915123456789", "DE", "4915123456789"),  # E.164 wins over a long national reading
         ("015123456789", "DE", "4915123456789"),
-        ("07700 900000", "GB", "447700900000"),  # Ofcom's drama range: possible, not valid
+        ("07700 900123", "GB", "447700900123"),  # Ofcom's drama range: a fictional mobile
     ],
 )
 def test_numbers_are_read_as_vonage_reads_them(raw: str, country: str | None, msisdn: str) -> None:

@@ -74,7 +74,7 @@ def test_a_named_profile_is_copied_and_changes_make_it_custom() -> None:
 
 def test_set_wins_over_magic_which_wins_over_default(world: World) -> None:
     store = world.services.store
-    magic = "447700900001"
+    magic = "447700900901"
     with store.begin() as tx:
         assert behaviours.effective(tx, magic).source == "magic"
         assert behaviours.behaviour_for(tx, magic).name == "absent-temporary"
@@ -89,21 +89,23 @@ def test_set_wins_over_magic_which_wins_over_default(world: World) -> None:
         assert behaviours.effective(tx, magic).source == "magic"
 
 
-def test_magic_numbers_are_drama_numbers_libphonenumber_calls_invalid() -> None:
+def test_magic_numbers_are_the_end_of_the_drama_range_on_the_fictional_network() -> None:
     assert len({b.name for b in MAGIC_NUMBERS.values()}) == len(MAGIC_NUMBERS)
+    assert sorted(MAGIC_NUMBERS) == [f"44770090090{d}" for d in range(10)]
     for msisdn, behaviour in MAGIC_NUMBERS.items():
-        assert re.fullmatch(r"447700900\d{3}", msisdn)
         info = numbering.lookup(msisdn)
-        assert info is not None and info.region == "GB" and not info.valid
+        assert info is not None and info.region == "GB" and info.valid and info.fictional
         assert behaviour.valid is True
+    # the numbers Vonage's documentation uses as examples are ordinary handsets now
+    assert "447700900000" not in MAGIC_NUMBERS and "447700900001" not in MAGIC_NUMBERS
 
 
 def test_explain_says_what_an_sms_and_number_insight_do() -> None:
-    barred = behaviours.explain(MAGIC_NUMBERS["447700900003"])
+    barred = behaviours.explain(MAGIC_NUMBERS["447700900903"])
     assert barred["sms"] == "refused at submission: status 7 (Number Barred); no receipt"
-    roaming = behaviours.explain(MAGIC_NUMBERS["447700900006"])
+    roaming = behaviours.explain(MAGIC_NUMBERS["447700900906"])
     assert "roaming: FR on 20801" in roaming["number_insight"]
-    absent = behaviours.explain(MAGIC_NUMBERS["447700900001"])
+    absent = behaviours.explain(MAGIC_NUMBERS["447700900901"])
     assert "receipt expired, err-code 2 (Absent Subscriber - Temporary), after 2 s" in absent["sms"]
     assert "valid: from libphonenumber" in behaviours.explain(DEFAULT)["number_insight"]
 
@@ -114,4 +116,4 @@ def test_the_docs_table_is_the_magic_numbers_table() -> None:
         said = behaviours.explain(behaviour)
         row = f"| `{msisdn}` | `{behaviour.name}` | {said['sms']} | {said['number_insight']} |"
         assert row in text, f"docs/magic-numbers.md is out of date for {msisdn}"
-    assert len(re.findall(r"^\| `4477009000\d\d`", text, re.MULTILINE)) == len(MAGIC_NUMBERS)
+    assert len(re.findall(r"^\| `4477009009\d\d`", text, re.MULTILINE)) == len(MAGIC_NUMBERS)

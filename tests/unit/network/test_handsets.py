@@ -91,10 +91,10 @@ def test_recording_wakes_whoever_waits_on_that_handset() -> None:
         ("Your code is 123 456", "123456"),
         ("Code 0042 expires 12:30", "0042"),
         ("Your code is 1234567890", "1234567890"),
-        ("Call +447700900001 for help, code 5566", "5566"),
+        ("Call +447700900901 for help, code 5566", "5566"),
         ("Ünïcödé 🎉 dein Code lautet 9911", "9911"),
         ("Meet at 7pm, 3 people", None),
-        ("Your number is 447700900001", None),  # 12 digits: a phone number, not a code
+        ("Your number is 447700900901", None),  # 12 digits: a phone number, not a code
         ("", None),
     ],
 )

@@ -1,5 +1,6 @@
 """SMS segmenting: GSM-7 and UCS-2 part counts at every boundary, extension characters and
-surrogate pairs never split, and the parts always joining back into the text."""
+surrogate pairs never split, the parts always joining back into the text the handset reads, and
+GSM-7 asked for (`type=text`) turning what it cannot carry into `?`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from ringback.network.sms_encoding import (
     Encoding,
+    as_gsm7,
     gsm_septets,
     segment_binary,
     segment_text,
@@ -71,6 +73,35 @@ def test_unicode_is_forced_by_the_request_and_chosen_for_non_gsm_text() -> None:
     assert segment_text("escape \x1b e").encoding is Encoding.UCS2  # ESC is not a character
 
 
+def test_gsm7_asked_for_sends_a_question_mark_for_each_character_it_cannot_carry() -> None:
+    assert as_gsm7("Привет, мир!") == "??????, ???!"
+    assert as_gsm7("plain ç") == "plain ?"  # GSM-7 has Ç but not ç
+    assert as_gsm7("ok 😀🎉") == "ok ??"  # one per character, not per UTF-16 unit
+    assert as_gsm7("a\x1bb") == "a?b"  # a lone escape is no character
+    assert as_gsm7("{€} [x] ~|^\\") == "{€} [x] ~|^\\"  # extension characters arrive intact
+    assert as_gsm7(BASIC + EXTENSION) == BASIC + EXTENSION
+    segments = segment_text("Привет", Encoding.GSM7)
+    assert (segments.encoding, segments.parts) == (Encoding.GSM7, ("??????",))
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Ж" * 160, 1),  # 160 septets, where UCS-2 would need 3 parts
+        ("Ж" * 161, 2),
+        ("😀" * 160, 1),  # an emoji is one septet as `?`, not two UTF-16 units
+        ("😀" * 161, 2),
+        ("€" * 79 + "Ж" * 2, 1),  # 158 + 2
+        ("€" * 80 + "Ж", 2),  # 161 septets
+        ("Ж" * 306, 2),
+        ("Ж" * 307, 3),
+    ],
+)
+def test_gsm7_asked_for_is_counted_as_gsm7(text: str, parts: int) -> None:
+    segments = segment_text(text, Encoding.GSM7)
+    assert (segments.encoding, segments.count) == (Encoding.GSM7, parts)
+
+
 def test_binary_parts() -> None:
     assert segment_binary(b"\x00" * 140).parts == ("00" * 140,)
     assert segment_binary(b"\x00" * 133, b"\x01" * 7).count == 1
@@ -87,13 +118,21 @@ texts = st.text(
 @given(texts, st.sampled_from([None, Encoding.GSM7, Encoding.UCS2]))
 def test_parts_join_back_and_are_packed_full(text: str, requested: Encoding | None) -> None:
     segments = segment_text(text, requested)
-    assert "".join(segments.parts) == text
+    sent = "".join(segments.parts)
     gsm = all(gsm_septets(c) is not None for c in text)
+    if requested is Encoding.GSM7:
+        # what GSM-7 cannot carry is `?`, character for character; the rest is intact
+        assert len(sent) == len(text)
+        pairs = zip(sent, text, strict=True)
+        assert all(s == t or (s == "?" and gsm_septets(t) is None) for s, t in pairs)
+        text = sent
+    else:
+        assert sent == text
     if segments.encoding is Encoding.GSM7:
-        assert gsm and requested is not Encoding.UCS2
+        assert (gsm and requested is not Encoding.UCS2) or requested is Encoding.GSM7
         cost, single, part = septets, 160, 153
     else:
-        assert requested is Encoding.UCS2 or not gsm
+        assert requested is Encoding.UCS2 or (requested is None and not gsm)
         cost, single, part = units, 70, 67
     if segments.count == 1:
         assert cost(text) <= single

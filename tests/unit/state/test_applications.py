@@ -67,19 +67,19 @@ def test_delete_unlinks_the_applications_numbers_only(store: Store) -> None:
     ids = Ids(7)
     with store.begin() as tx:
         doomed, kept = _create(tx, ids), _create(tx, ids)
-        _own_number(tx, "447700900001", "acct0001", doomed)
-        _own_number(tx, "447700900002", "acct0001", kept)
-        _own_number(tx, "447700900003", "acct0002", doomed)  # not theirs to unlink
+        _own_number(tx, "447700900901", "acct0001", doomed)
+        _own_number(tx, "447700900902", "acct0001", kept)
+        _own_number(tx, "447700900903", "acct0002", doomed)  # not theirs to unlink
         service.delete_application(tx, "acct0001", doomed)
         rows = tx.conn.execute(select(numbers.c.msisdn, numbers.c.app_id))
         links = {msisdn: app_id for msisdn, app_id in rows}
-    assert links == {"447700900001": None, "447700900002": kept, "447700900003": doomed}
+    assert links == {"447700900901": None, "447700900902": kept, "447700900903": doomed}
 
 
 def test_a_failed_delete_unlinks_nothing(store: Store) -> None:
     with store.begin() as tx:
         app_id = _create(tx, Ids(8))
-        _own_number(tx, "447700900004", "acct0001", app_id)
+        _own_number(tx, "447700900904", "acct0001", app_id)
     with store.begin() as tx:
         with pytest.raises(NotFound):
             service.delete_application(tx, "acct0002", app_id)

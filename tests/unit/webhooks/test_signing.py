@@ -14,8 +14,8 @@ from vonage_jwt import verify_signature
 from .conftest import Outbox, run
 
 INBOUND = {
-    "msisdn": "447700900001",
-    "to": "447700900000",
+    "msisdn": "447700900901",
+    "to": "447700900900",
     "messageId": "0A0000000123ABCD1",
     "text": "Hi & welcome = yes",
     "type": "text",

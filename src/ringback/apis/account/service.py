@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from ringback.core.clock import Clock
 from ringback.core.errors import (
@@ -15,6 +14,7 @@ from ringback.core.errors import (
 from ringback.core.ids import Ids
 from ringback.core.money import from_units
 from ringback.core.secrets import MAX_SECRETS, secret_problems
+from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.platform.billing import Billing
 from ringback.state import accounts as account_state
 from ringback.state.accounts import Account, ApiSecret
@@ -28,23 +28,28 @@ def balance(account: Account) -> dict[str, object]:
 
 
 def top_up(tx: Tx, billing: Billing, account: Account, trx: str | None) -> None:
+    """`trx` must be the reference of the transaction that switched auto-reload on
+    (account.yml); any other is refused as an account without auto-reload is: the spec
+    documents no other error for this endpoint."""
     if not account.auto_reload:
         raise Unauthorized("not auto-reload enabled")
     if not trx:
         raise InvalidParameters("Missing trx", missing=True)
+    if trx != account_state.auto_reload_trx(tx, account.api_key):
+        raise Unauthorized("not auto-reload enabled")
     billing.credit(tx, account.api_key, "top-up", from_units(account.auto_reload_amount_units), trx)
 
 
 def _callback_url(value: str, name: str) -> str:
     if value == "":
         return ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(value) > 2000:
+    try:
+        return check_web_url(value)
+    except BadUrl:
         raise InvalidParameters(
             f"Invalid {name}: must be an absolute http or https URL",
             invalid_parameters=[InvalidParameter(name, "must be an absolute http(s) URL")],
-        )
-    return value
+        ) from None
 
 
 def change_settings(tx: Tx, account: Account, mo_url: str | None, dr_url: str | None) -> Account:

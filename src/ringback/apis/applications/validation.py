@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from typing import Any, TypeGuard
-from urllib.parse import urlsplit
 
 from ringback.core.errors import InvalidParameter, InvalidParameters
+from ringback.core.web_urls import BadUrl, check_web_url
 
 PAYLOAD_VALIDATION = "https://developer.nexmo.com/api-errors/application#payload-validation"
 LIST_VALIDATION = "https://developer.nexmo.com/api-errors/application#list-validation"
@@ -119,11 +119,8 @@ def url(value: Any, path: str, problems: Problems) -> str | None:
 
 
 def _is_web_url(value: str) -> bool:
-    if len(value) > MAX_URL_LENGTH or any(c.isspace() or ord(c) < 32 for c in value):
-        return False
     try:
-        parts = urlsplit(value)
-        _ = parts.port  # raises on a port that is not a number in range
-    except ValueError:
+        check_web_url(value, MAX_URL_LENGTH)
+    except BadUrl:
         return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    return True

@@ -4,7 +4,8 @@
 - Network type: libphonenumber's type; NANP numbers (fixed-or-mobile) are split the way the
   Numbers API sells them (`number_pool.classify`), so a number rented as mobile looks mobile.
   A number of no known type that has a behaviour profile (set, or a magic number) is a handset.
-- Carriers: a mobile number's range holder (`numbering.lookup`); a ported handset's current
+- Carriers: a mobile number's range holder (`numbering.lookup`; `Ringback Fictional`, 99999,
+  for the ranges reserved for drama, network/fictional.py); a ported handset's current
   carrier is the network it was ported to. Other types get a `<CC>-FIXED` style pseudo network
   ("GB-FIXED-RESERVED", "United Kingdom Landline Reserved" in the Java SDK's fixtures).
 - Live answers (mobile only; others are `unknown`, outcome 1 as Vonage's landline example):
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import mobile_codes
 
 from ringback.apis.insight.subject import Subject
-from ringback.network import carriers, number_pool
+from ringback.network import carriers, fictional, number_pool
 from ringback.network.behaviours import Behaviour, Effective
 from ringback.network.carriers import Network
 
@@ -111,6 +112,8 @@ def network_type(subject: Subject, handset: Effective) -> str:
 
 def find_network(network_code: str, region: str | None = None) -> Network | None:
     """A network by MCC+MNC, in `region` first, then in any country with that MCC."""
+    if network_code == fictional.NETWORK.network_code:
+        return fictional.NETWORK
     if region:
         found = carriers.network_by_code(region, network_code)
         if found:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from ringback.core.errors import InvalidParameters
 from ringback.core.request_params import RequestParams
+from ringback.core.web_urls import BadUrl, check_web_url
 
 LEVELS = ("basic", "standard", "advanced")
 FORMATS = ("json", "xml")
@@ -92,14 +92,9 @@ def callback(params: RequestParams) -> str:
     if not value:
         raise missing("callback")
     try:
-        parts = urlsplit(value)
-        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        ok = False
-    if not ok or len(value) > MAX_URL_CHARS or any(c.isspace() for c in value):
-        raise invalid("Not valid callback URL detected", value)
-    return value
+        return check_web_url(value, MAX_URL_CHARS)
+    except BadUrl:
+        raise invalid("Not valid callback URL detected", value) from None
 
 
 def query(params: RequestParams, level: str, *, is_async: bool = False) -> InsightQuery:

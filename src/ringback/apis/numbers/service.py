@@ -3,13 +3,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from ringback.apis.numbers import renewals
 from ringback.apis.numbers.schemas import Page, Pattern, invalid
 from ringback.core.errors import InsufficientCredit, MethodFailed, Unauthorized
 from ringback.core.money import to_units
 from ringback.core.prices import PriceList
+from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.network import number_pool
 from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
@@ -168,10 +168,10 @@ def cancel(tx: Tx, account: Account, country: str, msisdn: str, target_api_key: 
 def _url(value: str, name: str) -> str | None:
     if value == "":
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-        raise invalid(name)
-    return value
+    try:
+        return check_web_url(value)
+    except BadUrl:
+        raise invalid(name) from None
 
 
 def _application(tx: Tx, account: Account, value: str, name: str) -> str | None:

@@ -4,7 +4,9 @@ Each part has a delivery job, due at submission + the destination's `delay_secon
 ttl, when the handset is slower than that: the part expires). The job sets the part's final
 status from the handset's behaviour; when the last part of a delivered message lands, the whole
 message goes to the handset's inbox, or, for a number a Ringback account rents, to that account
-as an inbound SMS (network/inbound.py). Then, unless `status-report-req` was false, a receipt per
+as an inbound SMS (network/inbound.py). A message some of whose parts were never sent (the
+balance ran out) is never put together: the handset gets nothing, the sent parts' receipts
+still come. Then, unless `status-report-req` was false, a receipt per
 part is owed to the message's `callback` or the account's DR URL (sms.yml DeliveryReceipt,
 vonage-behaviours §3.4), sent the account's way and signed when the account signs webhooks.
 """
@@ -76,7 +78,8 @@ def deliver(tx: Tx, services: Services, job: Job) -> None:
         else:
             siblings = part_state.of_message(tx, ids)
         # only the last part to land sees every part delivered (this one included)
-        if all(sibling.status == "delivered" for sibling in siblings):
+        whole = len(siblings) == part.parts
+        if whole and all(sibling.status == "delivered" for sibling in siblings):
             hand_over(tx, services, siblings, now)
     if not part.status_report_req:
         return

@@ -10,8 +10,8 @@ from starlette.responses import Response
 from ringback.apis.endpoint import Api, Ctx, route
 from ringback.apis.services import Services
 from ringback.apis.sms import delivery, schemas, service, wire
-from ringback.apis.sms.errors import ConversionErrorStyle, SmsErrorStyle
-from ringback.apis.sms.service import DELIVER_JOB, Submitted
+from ringback.apis.sms.errors import QUOTA, TEXTS, ConversionErrorStyle, SmsErrorStyle
+from ringback.apis.sms.service import DELIVER_JOB, Submitted, Unpaid
 from ringback.core.money import price_text, to_units
 from ringback.platform.auth import Credential
 from ringback.state.jobs import Job
@@ -45,7 +45,9 @@ SDK_SIGNED_FIELDS = (
 )
 
 
-def _message(part: Submitted) -> dict[str, str]:
+def _message(part: Submitted | Unpaid) -> dict[str, str]:
+    if isinstance(part, Unpaid):
+        return _unpaid(part)
     body = {
         "to": part.to,
         "message-id": part.message_id,
@@ -59,6 +61,21 @@ def _message(part: Submitted) -> dict[str, str]:
         body["client-ref"] = part.client_ref
     if part.account_ref is not None:
         body["account-ref"] = part.account_ref
+    return body
+
+
+def _unpaid(part: Unpaid) -> dict[str, str]:
+    """A status 9 part as Vonage answers one: no message id, the price it would have cost and
+    the balance that could not pay it (a real answer seen in public code)."""
+    body = {
+        "to": part.to,
+        "status": str(QUOTA),
+        "error-text": TEXTS[QUOTA],
+        "remaining-balance": price_text(part.balance_units),
+        "message-price": price_text(to_units(part.price)),
+    }
+    if part.network:
+        body["network"] = part.network
     return body
 
 
@@ -85,8 +102,9 @@ def submit_sms_conversion(ctx: Ctx) -> Response:
 def routes() -> list[Any]:
     sending = {"auth": AUTH, "rate_limit": "sms", "sdk_signed_fields": SDK_SIGNED_FIELDS}
     return [
-        route(SMS, "/sms/json", ["POST"], send_sms_json, **sending),
-        route(SMS_XML, "/sms/xml", ["POST"], send_sms_xml, **sending),
+        # Vonage takes a send as query parameters on GET too
+        route(SMS, "/sms/json", ["GET", "POST"], send_sms_json, **sending),
+        route(SMS_XML, "/sms/xml", ["GET", "POST"], send_sms_xml, **sending),
         route(CONVERSIONS, "/conversions/sms", ["POST"], submit_sms_conversion, auth=AUTH),
     ]
 

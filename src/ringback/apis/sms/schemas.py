@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from ringback.apis.sms.errors import (
     BAD_CALLBACK,
@@ -24,6 +23,7 @@ from ringback.apis.sms.errors import (
 )
 from ringback.core.errors import InvalidParameters
 from ringback.core.request_params import RequestParams
+from ringback.core.web_urls import BadUrl, Problem, check_web_url
 from ringback.network.sms_encoding import MAX_TEXT_CHARACTERS
 
 TYPES = ("text", "binary", "wappush", "unicode", "vcal", "vcard")
@@ -139,17 +139,12 @@ def destination(value: str | None) -> str:
 def callback(value: str | None) -> str | None:
     if value is None:
         return None
-    if len(value) > MAX_CALLBACK:
-        raise SmsRefused(BAD_CALLBACK, "Invalid Callback Url")
     try:
-        parts = urlsplit(value)
-    except ValueError as exc:
-        raise SmsRefused(BAD_CALLBACK, "Invalid Callback Url") from exc
-    if parts.scheme.lower() not in ("http", "https"):
-        raise SmsRefused(BAD_CALLBACK, "Bad callback :: Missing Protocol")
-    if not parts.hostname or any(c.isspace() for c in value):
-        raise SmsRefused(BAD_CALLBACK, "Invalid Callback Url")
-    return value
+        return check_web_url(value, MAX_CALLBACK)
+    except BadUrl as bad:
+        if bad.problem is Problem.SCHEME:
+            raise SmsRefused(BAD_CALLBACK, "Bad callback :: Missing Protocol") from None
+        raise SmsRefused(BAD_CALLBACK, "Invalid Callback Url") from None
 
 
 def hex_bytes(params: RequestParams, name: str) -> bytes:

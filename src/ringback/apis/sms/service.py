@@ -1,5 +1,7 @@
 """Submitting an SMS: route it, split it into parts, charge each part, store them and schedule
-their delivery. One transaction: a refusal (unroutable, barred, out of credit) leaves nothing."""
+their delivery. One transaction: a refusal (unroutable, barred, an illegal sender) leaves
+nothing. Parts are charged one by one, in order: those the balance pays for are sent, the rest
+answer status 9 without a message id (a partial failure, as Vonage answers it)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ringback.apis.services import Services
-from ringback.apis.sms.errors import INVALID, UNROUTABLE, SmsRefused
+from ringback.apis.sms.errors import ILLEGAL_SENDER, INVALID, UNROUTABLE, SmsRefused
 from ringback.apis.sms.schemas import ConversionRequest, SmsRequest
-from ringback.core.errors import InvalidParameters
+from ringback.core.errors import InsufficientCredit, InvalidParameters
 from ringback.core.money import to_units
 from ringback.core.prices import PriceListError
 from ringback.network import numbering
 from ringback.network.behaviours import behaviour_for
+from ringback.network.numbering import NumberInfo
 from ringback.network.sms_encoding import Encoding, Segments, segment_binary, segment_text
+from ringback.state import numbers as number_state
 from ringback.state import sms_parts as part_state
 from ringback.state.accounts import Account
 from ringback.state.sms_parts import SUBMITTED, Part
@@ -22,6 +26,8 @@ from ringback.state.store import Tx
 
 PRODUCT = "sms"
 DELIVER_JOB = "sms.deliver"
+# destinations where the sender must be a number the account rents (10DLC / toll-free there)
+OWN_NUMBER_REGIONS = frozenset({"US", "CA"})
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,33 @@ class Submitted:
     account_ref: str | None
 
 
+@dataclass(frozen=True)
+class Unpaid:
+    """A part the balance could not pay for: status 9, never sent, no message id."""
+
+    to: str
+    price: Decimal
+    balance_units: int
+    network: str | None
+
+
 def segments_of(request: SmsRequest) -> Segments:
+    """Only `type=unicode` is UCS-2; every other text type is GSM-7, come what may."""
     if request.type == "binary":
         return segment_binary(request.body, request.udh)
-    return segment_text(request.text, Encoding.UCS2 if request.type == "unicode" else None)
+    return segment_text(request.text, Encoding.UCS2 if request.type == "unicode" else Encoding.GSM7)
+
+
+def check_sender(tx: Tx, account: Account, request: SmsRequest, info: NumberInfo | None) -> None:
+    """To the US and Canada, `from` must be a number the sending account rents (in real life a
+    10DLC or toll-free number registered for SMS); an alphanumeric ID or anyone else's number
+    is status 15."""
+    if info is None or info.region not in OWN_NUMBER_REGIONS:
+        return
+    msisdn = numbering.normalise(request.sender)
+    owned = number_state.get_number(tx, msisdn) if msisdn else None
+    if owned is None or owned.api_key != account.api_key:
+        raise SmsRefused(ILLEGAL_SENDER, to=request.to)
 
 
 def _price(services: Services, region: str | None, network: str | None) -> Decimal:
@@ -50,15 +79,19 @@ def _price(services: Services, region: str | None, network: str | None) -> Decim
         return Decimal(0)  # a price list without SMS prices makes SMS free
 
 
-def submit(tx: Tx, services: Services, account: Account, request: SmsRequest) -> list[Submitted]:
-    """Raises SmsRefused with the destination's status (6 unroutable, 7 barred, …) or
-    InsufficientCredit (status 9); either way the transaction rolls back."""
+def submit(
+    tx: Tx, services: Services, account: Account, request: SmsRequest
+) -> list[Submitted | Unpaid]:
+    """One entry per part: sent, or unpaid when the balance ran out before it. Raises
+    SmsRefused with the status that refuses the whole message (6 unroutable, 15 illegal
+    sender, 7 barred, …), and the transaction rolls back."""
     info = numbering.lookup(request.to)
     behaviour = behaviour_for(tx, request.to)
     # an explicit profile (or a magic number) decides validity; else libphonenumber does
     valid = behaviour.valid if behaviour.valid is not None else bool(info and info.valid)
     if not valid:
         raise SmsRefused(UNROUTABLE, to=request.to)
+    check_sender(tx, account, request, info)
     if behaviour.submit_status:
         raise SmsRefused(behaviour.submit_status, to=request.to)
     segments = segments_of(request)
@@ -73,9 +106,12 @@ def submit(tx: Tx, services: Services, account: Account, request: SmsRequest) ->
     expires = behaviour.delay_seconds * 1000 > request.ttl_ms
     due = now + (request.ttl_ms / 1000 if expires else behaviour.delay_seconds)
     ids = [services.ids.uuid() for _ in segments.parts]
-    answer = []
-    for index, (message_id, body) in enumerate(zip(ids, segments.parts, strict=True)):
-        balance = services.billing.charge(tx, account.api_key, PRODUCT, price, message_id)
+    balances = _charge_in_order(tx, services, account, price, ids)
+    sent = ids[: len(balances)]
+    answer: list[Submitted | Unpaid] = []
+    for index, (message_id, body, balance) in enumerate(
+        zip(sent, segments.parts, balances, strict=False)
+    ):
         part_state.add(
             tx,
             Part(
@@ -104,7 +140,8 @@ def submit(tx: Tx, services: Services, account: Account, request: SmsRequest) ->
                 conversion_at=None,
             ),
         )
-        payload = {"message_id": message_id, "message_ids": ids, "expires": expires}
+        # only the parts sent: a message missing parts is never put together on the handset
+        payload = {"message_id": message_id, "message_ids": sent, "expires": expires}
         services.scheduler.schedule(tx, DELIVER_JOB, due, payload, account.api_key)
         answer.append(
             Submitted(
@@ -117,7 +154,25 @@ def submit(tx: Tx, services: Services, account: Account, request: SmsRequest) ->
                 account_ref=request.account_ref,
             )
         )
+    left = balances[-1] if balances else services.billing.balance_units(tx, account.api_key)
+    unpaid = Unpaid(request.to, price, left or 0, network)
+    answer.extend(unpaid for _ in ids[len(balances) :])
     return answer
+
+
+def _charge_in_order(
+    tx: Tx, services: Services, account: Account, price: Decimal, ids: list[str]
+) -> list[int]:
+    """Charge one part per id until the balance runs out; the balance after each charge."""
+    balances = []
+    for message_id in ids:
+        try:
+            balances.append(
+                services.billing.charge(tx, account.api_key, PRODUCT, price, message_id)
+            )
+        except InsufficientCredit:
+            break  # every part costs the same: the ones after cannot be paid either
+    return balances
 
 
 def convert(tx: Tx, services: Services, account: Account, req: ConversionRequest) -> None:

@@ -7,11 +7,18 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
-from ringback.state.migrations import v0001_initial, v0002_network
+from ringback.state.migrations import (
+    v0001_initial,
+    v0002_network,
+    v0003_auth_log_level,
+    v0004_auto_reload,
+)
 
 Migration = tuple[int, str, Callable[[Connection], None]]
 
 MIGRATIONS: list[Migration] = [
     (1, "initial schema", v0001_initial.upgrade),
     (2, "simulated network and webhook outbox", v0002_network.upgrade),
+    (3, "auth log warnings", v0003_auth_log_level.upgrade),
+    (4, "auto-reload transactions", v0004_auto_reload.upgrade),
 ]
