@@ -41,6 +41,9 @@ def test_the_numbers_with_traffic_newest_first_with_their_counts(
 ) -> None:
     client = server.client(*server.default_credentials())
     client.sms.send(SmsMessage(to=TEXTED, from_="Acme", text="Your code is 482913"))
+    # the SMS lands after the handset's delay (1 s): wait for it, so it is the older traffic
+    inbox = json.loads(ringback(server, "phone", TEXTED, "inbox", "--wait", "10", "--json").stdout)
+    assert [m["text"] for m in inbox["messages"]] == ["Your code is 482913"]
     ringback(server, "phone", SENDER, "send", "--to", RECEIVER, "see you at 8")
 
     listed = json.loads(ringback(server, "handsets", "--json").stdout)
