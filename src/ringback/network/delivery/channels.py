@@ -132,7 +132,7 @@ class Channels:
             raise UnknownChannel(name) from None
 
     def __contains__(self, name: object) -> bool:
-        return name in self._by_name
+        return isinstance(name, str) and name in self._by_name  # a JSON list is unhashable
 
     def names(self) -> list[str]:
         return sorted(self._by_name)
