@@ -26,6 +26,7 @@ from ringback.core.ids import Ids
 from ringback.core.prices import PriceList
 from ringback.core.private_files import make_private_dir
 from ringback.core.ratelimit import RateLimits
+from ringback.network.delivery.pipeline import DeliveryPipeline, NetworkParts
 from ringback.platform.auth import Authenticator, AuthMode
 from ringback.platform.billing import Billing
 from ringback.platform.provisioning import ensure_default_account
@@ -70,6 +71,8 @@ def build_services(settings: Settings) -> Services:
         ),
         changes=changes,
     )
+    network = NetworkParts(services.billing, clock, ids, changes)
+    services.delivery = DeliveryPipeline(services.scheduler, network)
     registry.register_jobs(services)
     return services
 

@@ -1,9 +1,10 @@
-"""Every Vonage API Ringback serves. Adding an API: its routes module exposes `APIS`,
-`routes()` and, if it hangs work on the scheduler, `register_jobs(services)`."""
+"""Every Vonage API Ringback serves. Each API's routes module is an `ApiModule`: mypy checks
+that it has `APIS`, `routes()` and `register_jobs(services)` (docs/adding-an-api.md)."""
 
 from __future__ import annotations
 
-from types import ModuleType
+from collections.abc import Sequence
+from typing import Protocol
 
 from starlette.routing import BaseRoute
 
@@ -16,7 +17,19 @@ from ringback.apis.pricing import routes as pricing
 from ringback.apis.services import Services
 from ringback.apis.sms import routes as sms
 
-MODULES: list[ModuleType] = [account, applications, numbers, pricing, sms, insight]
+
+class ApiModule(Protocol):
+    @property
+    def APIS(self) -> Sequence[Api]: ...  # the module's constant
+
+    def routes(self) -> Sequence[BaseRoute]: ...
+
+    def register_jobs(self, services: Services) -> None:
+        """Hang the API's work on the scheduler or the delivery pipeline (or do nothing)."""
+        ...
+
+
+MODULES: list[ApiModule] = [account, applications, numbers, pricing, sms, insight]
 
 APIS: list[Api] = [api for module in MODULES for api in module.APIS]
 
@@ -27,6 +40,4 @@ def routes() -> list[BaseRoute]:
 
 def register_jobs(services: Services) -> None:
     for module in MODULES:
-        register = getattr(module, "register_jobs", None)
-        if register is not None:
-            register(services)
+        module.register_jobs(services)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ringback.config import Settings
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.core.ids import Ids
 from ringback.core.ratelimit import RateLimits
+from ringback.network.delivery.pipeline import DeliveryPipeline
 from ringback.platform.auth import Authenticator
 from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
@@ -16,7 +17,8 @@ from ringback.webhooks.dispatcher import Dispatcher
 
 @dataclass
 class Services:
-    """The shared parts every API's routes are handed; built once in `app.py`."""
+    """The shared parts every API's routes are handed; built once in `app.py`. Each API's
+    service functions name the few they use in a protocol of their own (`SmsServices`)."""
 
     settings: Settings
     store: Store
@@ -28,3 +30,4 @@ class Services:
     scheduler: Scheduler
     webhooks: Dispatcher
     changes: Changes
+    delivery: DeliveryPipeline = field(init=False)  # app.py opens it on the scheduler

@@ -15,7 +15,6 @@ from ringback.state.handsets import HandsetMessage
 
 MAX_WAIT_SECONDS = 60.0  # a long-poll answers after at most this long, whatever was asked
 DIRECTIONS = {"received": "received", "sent": "sent", "all": None}
-CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _TZ_SPACE = re.compile(r" (\d\d:?\d\d)$")  # "+01:00" arrives as " 01:00" from an unencoded query
 
 

@@ -18,7 +18,6 @@ from starlette.routing import Route
 from ringback.apis.services import Services
 from ringback.control.common import control
 from ringback.control.handset_params import (
-    CHANNEL,
     DIRECTIONS,
     invalid,
     iso_seconds,
@@ -33,6 +32,8 @@ from ringback.control.handset_params import (
 from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters, NotFound
 from ringback.core.responses import VonageJSON
 from ringback.network import behaviours, handsets, inbound, numbering
+from ringback.network.delivery.channels import CHANNELS
+from ringback.network.delivery.sms import SMS
 from ringback.network.sms_encoding import MAX_TEXT_CHARACTERS, segment_text
 from ringback.state import handsets as handset_state
 from ringback.state import numbers as number_state
@@ -65,8 +66,8 @@ async def read_messages(request: Request, services: Services, body: dict[str, An
     if direction not in DIRECTIONS:
         raise invalid("direction", "must be received, sent or all")
     channel = query(request, "channel")
-    if channel is not None and not CHANNEL.match(channel):
-        raise invalid("channel", "must be a channel name such as sms")
+    if channel is not None and channel not in CHANNELS:
+        raise invalid("channel", f"must be one of {', '.join(CHANNELS.names())}")
     sender = query(request, "from")
     since = query(request, "since")
     after = query(request, "after")
@@ -109,9 +110,12 @@ def _send_body(body: dict[str, Any]) -> tuple[str, str]:
         problems.append(
             InvalidParameter("text", f"must be at most {MAX_TEXT_CHARACTERS} characters")
         )
-    channel = body.get("channel", "sms")
-    if channel != "sms":
-        problems.append(InvalidParameter("channel", "must be sms (the only channel so far)"))
+    channel = body.get("channel", SMS.name)
+    if channel not in CHANNELS:
+        names = ", ".join(CHANNELS.names())
+        problems.append(InvalidParameter("channel", f"must be one of {names}"))
+    elif channel != SMS.name:  # the other channels' handsets send through their own APIs
+        problems.append(InvalidParameter("channel", f"a handset sends {SMS.name} here"))
     if not isinstance(body.get("to"), str):
         problems.append(InvalidParameter("to", "must be a phone number in E.164"))
     if problems:

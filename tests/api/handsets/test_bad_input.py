@@ -53,6 +53,7 @@ def test_a_bad_number_in_the_path(
         (b'{"to": "+447700900901", "text": ["hi"]}', {"text"}),
         (b'{"to": "+447700900901", "text": ""}', {"text"}),
         (b'{"to": "+447700900901", "text": "hi", "channel": "whatsapp"}', {"channel"}),
+        (b'{"to": "+447700900901", "text": "hi", "channel": ["sms"]}', {"channel"}),
         (b'{"to": "+447700900901", "text": "hi", "message": "typo"}', {"message"}),
         (b'{"to": "+447700900901", "text": "' + b"x" * 3201 + b'"}', {"text"}),
         (b'{"to": "+447700900901", "text": "lone \\ud800 surrogate"}', {"text"}),
@@ -93,6 +94,7 @@ def test_the_longest_message_is_accepted_and_a_huge_body_is_refused(
         ("messages", "limit=0", "limit"),
         ("messages", "limit=1001", "limit"),
         ("messages", "channel=SMS!", "channel"),
+        ("messages", "channel=sm", "channel"),  # a channel no strategy is registered for
         ("messages", "from=" + "x" * 65, "from"),
         ("codes/latest", "wait=-5", "wait"),
         ("codes/latest", "after=abc", "after"),

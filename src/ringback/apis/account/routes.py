@@ -6,6 +6,7 @@ from starlette.responses import Response
 
 from ringback.apis.account import service
 from ringback.apis.endpoint import Api, Ctx, route
+from ringback.apis.services import Services
 from ringback.core.error_styles import ErrorCodeStyle, ProblemStyle
 from ringback.core.errors import InvalidParameter, InvalidParameters
 from ringback.core.responses import VonageJSON, no_content
@@ -133,6 +134,10 @@ def routes() -> list[Any]:
             auth=[Credential.BASIC],
         ),
     ]
+
+
+def register_jobs(services: Services) -> None:
+    """No work for later: every answer is made in its request."""
 
 
 APIS = [ACCOUNT, SECRETS]

@@ -17,6 +17,7 @@ from ringback.apis.applications.schemas import parse_page_query
 from ringback.apis.applications.service import Page
 from ringback.apis.applications.validation import PAYLOAD_VALIDATION
 from ringback.apis.endpoint import Api, Ctx, route
+from ringback.apis.services import Services
 from ringback.core.error_styles import ProblemStyle
 from ringback.core.errors import InvalidParameters, NotAcceptable, UnsupportedMediaType
 from ringback.core.request_params import RequestParams
@@ -167,6 +168,10 @@ def routes() -> list[Any]:
         route(APPLICATIONS, f"{BASE}/{{id}}", ["PUT"], update_application, **writes),
         route(APPLICATIONS, f"{BASE}/{{id}}", ["DELETE"], delete_application, **reads),
     ]
+
+
+def register_jobs(services: Services) -> None:
+    """No work for later: every answer is made in its request."""
 
 
 APIS = [APPLICATIONS]

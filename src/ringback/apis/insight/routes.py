@@ -24,6 +24,7 @@ from ringback.apis.insight.errors import (
     InsightStatus,
     xml_response,
 )
+from ringback.apis.services import Services
 from ringback.core.responses import VonageJSON
 from ringback.platform.auth import Credential
 
@@ -104,6 +105,10 @@ def routes() -> list[BaseRoute]:
         add(INSIGHT_XML, f"/ni/{level}/xml", lookup_handler(level, "xml"), rule)
         add(INSIGHT, f"/ni/{level}/{{format}}", unknown_format, rule)
     return found
+
+
+def register_jobs(services: Services) -> None:
+    """No jobs: the async lookup's callback is an outbox row (callbacks.py)."""
 
 
 APIS: list[Any] = [INSIGHT, INSIGHT_XML, INSIGHT_ASYNC, INSIGHT_ASYNC_XML]

@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute
 from ringback.apis.endpoint import Api, Ctx, route
 from ringback.apis.pricing import service
 from ringback.apis.pricing.errors import PricingErrorStyle
+from ringback.apis.services import Services
 from ringback.platform.auth import Credential
 
 PRICING = Api(
@@ -61,6 +62,10 @@ def routes() -> list[BaseRoute]:
             **options,
         ),
     ]
+
+
+def register_jobs(services: Services) -> None:
+    """No work for later: every answer is made in its request."""
 
 
 APIS = [PRICING]

@@ -9,13 +9,12 @@ from starlette.responses import Response
 
 from ringback.apis.endpoint import Api, Ctx, route
 from ringback.apis.services import Services
-from ringback.apis.sms import delivery, schemas, service, wire
+from ringback.apis.sms import schemas, service, wire
 from ringback.apis.sms.errors import QUOTA, TEXTS, ConversionErrorStyle, SmsErrorStyle
+from ringback.apis.sms.receipts import SmsReceipts
 from ringback.apis.sms.service import DELIVER_JOB, Submitted, Unpaid
 from ringback.core.money import price_text, to_units
 from ringback.platform.auth import Credential
-from ringback.state.jobs import Job
-from ringback.state.store import Tx
 
 # /sms/xml first: the registry gives a path the first API whose prefix matches
 SMS_XML = Api("sms", SmsErrorStyle(xml=True), prefixes=("/sms/xml",))
@@ -110,10 +109,9 @@ def routes() -> list[Any]:
 
 
 def register_jobs(services: Services) -> None:
-    def deliver(tx: Tx, job: Job) -> None:
-        delivery.deliver(tx, services, job)
-
-    services.scheduler.register_sync(DELIVER_JOB, deliver)
+    """Each part lands through the delivery pipeline's SMS channel; the SMS API writes its
+    status and receipt (`receipts.py`)."""
+    services.delivery.open_line(DELIVER_JOB, "sms", SmsReceipts(services.webhooks))
 
 
 APIS = [SMS_XML, SMS, CONVERSIONS]

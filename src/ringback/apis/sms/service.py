@@ -7,17 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
-from ringback.apis.services import Services
 from ringback.apis.sms.errors import ILLEGAL_SENDER, INVALID, UNROUTABLE, SmsRefused
 from ringback.apis.sms.schemas import ConversionRequest, SmsRequest
+from ringback.core.clock import Clock
 from ringback.core.errors import InsufficientCredit, InvalidParameters
+from ringback.core.ids import Ids
 from ringback.core.money import to_units
 from ringback.core.prices import PriceListError
 from ringback.network import numbering
 from ringback.network.behaviours import behaviour_for
+from ringback.network.delivery.channels import Content, Cut
+from ringback.network.delivery.pipeline import DeliveryPipeline
 from ringback.network.numbering import NumberInfo
-from ringback.network.sms_encoding import Encoding, Segments, segment_binary, segment_text
+from ringback.platform.billing import Billing
 from ringback.state import numbers as number_state
 from ringback.state import sms_parts as part_state
 from ringback.state.accounts import Account
@@ -28,6 +32,20 @@ PRODUCT = "sms"
 DELIVER_JOB = "sms.deliver"
 # destinations where the sender must be a number the account rents (10DLC / toll-free there)
 OWN_NUMBER_REGIONS = frozenset({"US", "CA"})
+
+
+class SmsServices(Protocol):
+    """What the SMS API's rules use of Ringback's shared parts (`apis/services.Services` has
+    them all; naming only these keeps the rest out of reach)."""
+
+    @property
+    def billing(self) -> Billing: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def ids(self) -> Ids: ...
+    @property
+    def delivery(self) -> DeliveryPipeline: ...
 
 
 @dataclass(frozen=True)
@@ -53,11 +71,10 @@ class Unpaid:
     network: str | None
 
 
-def segments_of(request: SmsRequest) -> Segments:
+def cut_of(services: SmsServices, request: SmsRequest) -> Cut:
     """Only `type=unicode` is UCS-2; every other text type is GSM-7, come what may."""
-    if request.type == "binary":
-        return segment_binary(request.body, request.udh)
-    return segment_text(request.text, Encoding.UCS2 if request.type == "unicode" else Encoding.GSM7)
+    content = Content(text=request.text, kind=request.type, data=request.body, header=request.udh)
+    return services.delivery.channel(DELIVER_JOB).cut(content)
 
 
 def check_sender(tx: Tx, account: Account, request: SmsRequest, info: NumberInfo | None) -> None:
@@ -72,7 +89,7 @@ def check_sender(tx: Tx, account: Account, request: SmsRequest, info: NumberInfo
         raise SmsRefused(ILLEGAL_SENDER, to=request.to)
 
 
-def _price(services: Services, region: str | None, network: str | None) -> Decimal:
+def _price(services: SmsServices, region: str | None, network: str | None) -> Decimal:
     try:
         return services.billing.prices.price(PRODUCT, region, network)
     except PriceListError:
@@ -80,7 +97,7 @@ def _price(services: Services, region: str | None, network: str | None) -> Decim
 
 
 def submit(
-    tx: Tx, services: Services, account: Account, request: SmsRequest
+    tx: Tx, services: SmsServices, account: Account, request: SmsRequest
 ) -> list[Submitted | Unpaid]:
     """One entry per part: sent, or unpaid when the balance ran out before it. Raises
     SmsRefused with the status that refuses the whole message (6 unroutable, 15 illegal
@@ -94,23 +111,20 @@ def submit(
     check_sender(tx, account, request, info)
     if behaviour.submit_status:
         raise SmsRefused(behaviour.submit_status, to=request.to)
-    segments = segments_of(request)
-    if not segments.count:
+    cut = cut_of(services, request)
+    if not cut.units:
         raise SmsRefused(INVALID, "Invalid udh param", to=request.to)
     network = behaviour.ported_network or (
         info.network.network_code if info and info.network else None
     )
     price = _price(services, info.region if info else None, network)
     now = services.clock.now()
-    # a handset slower than the message's validity never gets it: the part expires at its ttl
-    expires = behaviour.delay_seconds * 1000 > request.ttl_ms
-    due = now + (request.ttl_ms / 1000 if expires else behaviour.delay_seconds)
-    ids = [services.ids.uuid() for _ in segments.parts]
+    ids = [services.ids.uuid() for _ in cut.units]
     balances = _charge_in_order(tx, services, account, price, ids)
     sent = ids[: len(balances)]
     answer: list[Submitted | Unpaid] = []
     for index, (message_id, body, balance) in enumerate(
-        zip(sent, segments.parts, balances, strict=False)
+        zip(sent, cut.units, balances, strict=False)
     ):
         part_state.add(
             tx,
@@ -120,9 +134,9 @@ def submit(
                 to_msisdn=request.to,
                 sender=request.sender,
                 part=index + 1,
-                parts=segments.count,
+                parts=len(cut.units),
                 concat_ref=ids[0],
-                encoding=segments.encoding.value,
+                encoding=cut.encoding,
                 body=body,
                 udh=request.udh.hex() if request.type == "binary" else None,
                 client_ref=request.client_ref,
@@ -140,9 +154,6 @@ def submit(
                 conversion_at=None,
             ),
         )
-        # only the parts sent: a message missing parts is never put together on the handset
-        payload = {"message_id": message_id, "message_ids": sent, "expires": expires}
-        services.scheduler.schedule(tx, DELIVER_JOB, due, payload, account.api_key)
         answer.append(
             Submitted(
                 message_id=message_id,
@@ -154,6 +165,16 @@ def submit(
                 account_ref=request.account_ref,
             )
         )
+    # only the parts sent: a message missing parts is never put together on the handset
+    services.delivery.submit(
+        tx,
+        DELIVER_JOB,
+        sent,
+        behaviour=behaviour,
+        now=now,
+        validity_ms=request.ttl_ms,
+        api_key=account.api_key,
+    )
     left = balances[-1] if balances else services.billing.balance_units(tx, account.api_key)
     unpaid = Unpaid(request.to, price, left or 0, network)
     answer.extend(unpaid for _ in ids[len(balances) :])
@@ -161,7 +182,7 @@ def submit(
 
 
 def _charge_in_order(
-    tx: Tx, services: Services, account: Account, price: Decimal, ids: list[str]
+    tx: Tx, services: SmsServices, account: Account, price: Decimal, ids: list[str]
 ) -> list[int]:
     """Charge one part per id until the balance runs out; the balance after each charge."""
     balances = []
@@ -175,7 +196,7 @@ def _charge_in_order(
     return balances
 
 
-def convert(tx: Tx, services: Services, account: Account, req: ConversionRequest) -> None:
+def convert(tx: Tx, services: SmsServices, account: Account, req: ConversionRequest) -> None:
     """Record a conversion on one of the account's own parts; any other id (unknown, or
     another account's) is invalid, as Vonage cannot tell them apart for you."""
     part = part_state.get(tx, req.message_id)

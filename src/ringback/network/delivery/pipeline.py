@@ -1,0 +1,151 @@
+"""One delivery pipeline for every channel and every API that sends on one.
+
+An API opens a *line* once (`open_line`: a job kind, the channel, the API's `StatusWriter`),
+then submits each message in its own transaction (`submit`): one sync job per unit, due when
+the channel's timing says. Each job lands its unit: the handset's behaviour as it is at that
+moment gives the outcome (the channel's `land`), the API records it (`StatusWriter.finish`);
+when the last unit of a message lands and all of them were delivered, the whole message goes
+to the handset's inbox, or to the account renting the number (the channel's `to_account`);
+then the API tells its sender (`StatusWriter.report`: the SMS API's delivery receipt).
+
+The job kind is the line's, and its payload is `{message_id, message_ids, expires}`: the SMS
+API's line keeps the kind `sms.deliver` its jobs have always had, so jobs already stored
+resume after an upgrade. Each job costs exactly what SMS delivery cost before the pipeline:
+the unit, the behaviour, one update, and the siblings only for a message of several units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from ringback.core.changes import Changes
+from ringback.core.clock import Clock
+from ringback.core.ids import Ids
+from ringback.network import handsets
+from ringback.network.behaviours import Behaviour, behaviour_for
+from ringback.network.delivery.channels import CHANNELS, ChannelStrategy, Landing, Unit
+from ringback.network.inbound import InboundServices
+from ringback.platform.billing import Billing
+from ringback.scheduler.runner import Scheduler
+from ringback.state.jobs import Job
+from ringback.state.store import Tx
+
+U = TypeVar("U", bound=Unit)
+
+
+class StatusWriter(Protocol[U]):
+    """The API's side of a line: it stores the units and tells its sender what became of them."""
+
+    def unit(self, tx: Tx, unit_id: str) -> U | None: ...
+    def units(self, tx: Tx, unit_ids: list[str]) -> list[U]: ...
+    def finish(self, tx: Tx, unit: U, landing: Landing, now: float) -> None: ...
+    def report(self, tx: Tx, unit: U, landing: Landing, now: float) -> None: ...
+
+
+@dataclass(frozen=True)
+class NetworkParts:
+    """The shared parts delivery needs (an `InboundServices`, for messages to rented numbers)."""
+
+    billing: Billing
+    clock: Clock
+    ids: Ids
+    changes: Changes
+
+
+class Line(Generic[U]):
+    """One API's deliveries on one channel, under one job kind."""
+
+    def __init__(
+        self, kind: str, channel: ChannelStrategy, writer: StatusWriter[U], network: InboundServices
+    ) -> None:
+        self.kind = kind
+        self.channel = channel
+        self.writer = writer
+        self.network = network
+
+    def land(self, tx: Tx, job: Job) -> None:
+        payload = job.payload
+        unit = self.writer.unit(tx, str(payload.get("message_id")))
+        if unit is None or unit.final:
+            return  # the account was reset, or this job already ran
+        now = self.network.clock.now()
+        landing = self.channel.land(behaviour_for(tx, unit.to_msisdn), bool(payload.get("expires")))
+        self.writer.finish(tx, unit, landing, now)
+        if landing.status == self.channel.delivered:
+            ids = [str(i) for i in payload.get("message_ids") or [unit.message_id]]
+            # a one-unit message needs no read: it is the unit that just landed
+            siblings = [unit] if ids == [unit.message_id] else self.writer.units(tx, ids)
+            # only the last unit to land sees every unit delivered (this one included); a
+            # message some of whose units were never sent is never put together
+            if len(siblings) == unit.parts and all(
+                s is unit or s.status == landing.status for s in siblings
+            ):
+                self.hand_over(tx, siblings, now)
+        self.writer.report(tx, unit, landing, now)
+
+    def hand_over(self, tx: Tx, units: Sequence[U], now: float) -> None:
+        """The whole message reaches the handset, or the account renting the number."""
+        entry = self.channel.inbox_entry(units)
+        if self.channel.to_account(tx, self.network, entry):
+            return  # that route recorded it on the number's inbox itself
+        handsets.record(
+            tx,
+            self.network.changes,
+            msisdn=entry.to,
+            direction="received",
+            channel=self.channel.name,
+            peer=entry.sender,
+            text=entry.text,
+            now=now,
+            encoding=entry.encoding,
+            parts=entry.parts,
+            api_key=entry.api_key,
+            reference=entry.reference,
+        )
+
+
+class UnknownLine(KeyError):
+    pass
+
+
+class DeliveryPipeline:
+    def __init__(self, scheduler: Scheduler, network: InboundServices) -> None:
+        self.scheduler = scheduler
+        self.network = network
+        self.lines: dict[str, Line[Any]] = {}
+
+    def open_line(self, kind: str, channel: str, writer: StatusWriter[U]) -> Line[U]:
+        """Once per API and channel, at start-up: the job kind's handler is the line's."""
+        line = Line(kind, CHANNELS.get(channel), writer, self.network)
+        self.lines[kind] = line
+        self.scheduler.register_sync(kind, line.land)
+        return line
+
+    def channel(self, kind: str) -> ChannelStrategy:
+        return self._line(kind).channel
+
+    def submit(
+        self,
+        tx: Tx,
+        kind: str,
+        unit_ids: list[str],
+        *,
+        behaviour: Behaviour,
+        now: float,
+        validity_ms: int | None,
+        api_key: str,
+    ) -> None:
+        """Schedule the landing of each unit, in the caller's transaction. `unit_ids` are the
+        units sent (a message missing some is never put together on the handset)."""
+        due, expires = self._line(kind).channel.timing(behaviour, now, validity_ms)
+        for unit_id in unit_ids:
+            payload = {"message_id": unit_id, "message_ids": unit_ids, "expires": expires}
+            self.scheduler.schedule(tx, kind, due, payload, api_key)
+
+    def _line(self, kind: str) -> Line[Any]:
+        try:
+            return self.lines[kind]
+        except KeyError:
+            raise UnknownLine(kind) from None
