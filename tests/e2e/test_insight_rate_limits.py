@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -45,12 +46,25 @@ def test_the_default_limits_are_vonages(limited: RingbackProcess) -> None:
     )
 
 
-def test_basic_allows_150_requests_a_second(http: httpx.Client) -> None:
+def fill_basic_window(http: httpx.Client) -> list[httpx.Response] | None:
+    """151 Basic lookups sent at once (16 at a time); None when they took more than the 1 s
+    window (a loaded machine), so the count would not be the limit's."""
     started = time.monotonic()
-    answers = [http.get("/ni/basic/json", params=NUMBER) for _ in range(151)]
-    assert time.monotonic() - started < 1.0, "too slow to fill the window in a second"
-    assert [a.json()["status"] for a in answers[:150]] == [0] * 150
-    throttled = answers[150]
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda _: http.get("/ni/basic/json", params=NUMBER), range(151)))
+    return answers if time.monotonic() - started < 1.0 else None
+
+
+def test_basic_allows_150_requests_a_second(http: httpx.Client) -> None:
+    for _ in range(5):
+        answers = fill_basic_window(http)
+        if answers is not None:
+            break
+        time.sleep(1.05)  # an empty window for the next try
+    assert answers is not None, "too slow to fill the window in a second, five times"
+    statuses = sorted(a.json()["status"] for a in answers)
+    assert statuses == [0] * 150 + [1]
+    (throttled,) = [a for a in answers if a.json()["status"] == 1]
     assert throttled.status_code == 200
     assert throttled.json() == BUSY
     xml = http.get("/ni/basic/xml", params=NUMBER)
