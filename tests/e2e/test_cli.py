@@ -196,3 +196,12 @@ def test_the_webhooks_commands_old_server_option_still_works(server: RingbackPro
     assert "deliveries" in json.loads(done.stdout)
     helped = ringback(server, "webhooks", "list", "--help", env={"COLUMNS": "200"}).stdout
     assert "--server" not in helped and "--url" in helped and "--webhook-url" in helped
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e999"])
+def test_a_clock_advance_that_is_not_a_finite_number_is_a_usage_error(
+    server: RingbackProcess, seconds: str
+) -> None:
+    refused = ringback(server, "clock", "advance", seconds)
+    assert refused.returncode == 2, refused.stderr
+    assert "Traceback" not in refused.stderr and "finite" in refused.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -170,6 +171,9 @@ def clock_advance(
     as_json: JsonOption = False,
 ) -> None:
     """Move the clock forward; jobs that fall due run before this returns."""
+    if not math.isfinite(seconds):
+        # JSON has no NaN or infinity: refused here, as Typer refuses "1d"
+        raise typer.BadParameter("must be a finite number of seconds", param_hint="'seconds'")
     _set_clock({"advance_seconds": seconds}, url, data_dir, control_token, as_json)
 
 
