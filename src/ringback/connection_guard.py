@@ -9,6 +9,7 @@
 - At most `max_connections` are open per listener. A new connection beyond that closes the
   oldest *idle* one (waiting for a request head, none in progress); only when every connection
   is busy is the new one refused. So a flood of idle sockets cannot lock out a health check.
+- An absolute-form target (`GET http://name/path`) names the request's host, as RFC 9112 asks.
 """
 
 from __future__ import annotations
@@ -184,7 +185,23 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._head_pending = False
         self._raw_head_bytes = 0
         self.guard.busy(self)
+        self._host_from_absolute_target()
         super().on_headers_complete()
+
+    def _host_from_absolute_target(self) -> None:
+        """`GET http://name/path` names its host in the target, and RFC 9112 3.2.2 says the
+        Host header is then ignored: so the app sees that name as `Host` (uvicorn keeps only
+        the path), and the control guard checks the name the request really asked for."""
+        if self.url[:1] in (b"/", b"*"):
+            return
+        target = httptools.parse_url(self.url)
+        if not target.host:
+            return
+        host = b"[" + target.host + b"]" if b":" in target.host else target.host
+        if target.port is not None:
+            host += b":" + str(target.port).encode("ascii")
+        self.headers[:] = [(name, value) for name, value in self.headers if name != b"host"]
+        self.headers.append((b"host", host))  # the list the scope holds, changed in place
 
     def on_message_complete(self) -> None:
         self._head_pending = True  # what comes next is the next request's head

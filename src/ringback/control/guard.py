@@ -76,6 +76,12 @@ class ControlGuard:
         await self.app(scope, receive, send)
 
     def refusal(self, request: Request) -> Response | None:
+        hosts = request.headers.getlist("host")
+        if len(hosts) > 1 or (not hosts and request.scope.get("http_version") == "1.1"):
+            # RFC 9112 3.2: which of two names was meant cannot be known; 1.1 must name one
+            return self.problem(
+                RingbackError("an HTTP/1.1 request must carry exactly one Host header")
+            )
         host = request.headers.get("host")
         if not self.policy.host_allowed(host):
             name = host_name(host or "") or "this name"
