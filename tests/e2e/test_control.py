@@ -251,3 +251,22 @@ def test_soft_mode_lets_refused_requests_through_and_logs_them(tmp_path: Path) -
         assert log["entries"][0]["mode"] == "soft"
     finally:
         process.stop()
+
+
+def test_soft_mode_lets_no_cross_site_page_through(tmp_path: Path) -> None:
+    """A hostile page can post a form to /sms/json without asking; soft mode must not send it
+    as the default account (browsers mark such a request `Sec-Fetch-Site: cross-site`)."""
+    process = RingbackProcess(tmp_path / "soft", "--auth-mode", "soft").start()
+    try:
+        before = process.control("GET", "/accounts").json()["accounts"][0]["balance"]
+        page = {"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}
+        form = {"from": "Evil", "to": "447700900123", "text": "spent"}
+        sent = httpx.post(f"{process.http_url}/sms/json", data=form, headers=page)
+        assert sent.json()["messages"][0]["status"] == "2"  # missing api_key, as strict
+        assert process.control("GET", "/accounts").json()["accounts"][0]["balance"] == before
+        own_app = httpx.post(f"{process.http_url}/sms/json", data=form)
+        assert own_app.json()["messages"][0]["status"] == "0"
+        reasons = [e["reason"] for e in process.control("GET", "/auth-log").json()["entries"]]
+        assert any("cross-site" in reason for reason in reasons)
+    finally:
+        process.stop()

@@ -93,6 +93,7 @@ def endpoint(
                 params=params,
                 accepted=accepted,
                 sdk_signed_fields=sdk_signed_fields,
+                cross_site=request.headers.get("sec-fetch-site", "").lower() == "cross-site",
             )
             refusal: AuthRefused | None = None
             with services.store.begin() as tx:

@@ -6,6 +6,8 @@ header into later calls, so `api_key`+`sig` in an SMS body is used even next to 
 
 In `soft` mode a request Vonage would refuse is let through (as the account it names, or the
 default account) and the refusal is logged in `auth_log`, readable on /_ringback/auth-log.
+Not a request a browser marks `Sec-Fetch-Site: cross-site`, though: any web page can post a
+form to /sms/json, and soft mode would send it as the default account.
 A signature that matches only over the Python SDK's absent fields (its signing quirk) is
 accepted in both modes, but logged there as a warning: Vonage itself may refuse it.
 """
@@ -51,6 +53,9 @@ class Credential(enum.Enum):
     JWT = "jwt"  # Bearer RS256 application JWT
 
 
+CROSS_SITE_NOTE = " (a cross-site page's request: refused in soft mode too)"
+
+
 class AuthMode(enum.Enum):
     STRICT = "strict"
     SOFT = "soft"
@@ -85,6 +90,7 @@ class AuthRequest:
     params: RequestParams
     accepted: frozenset[Credential]
     sdk_signed_fields: tuple[str, ...] = ()
+    cross_site: bool = False  # a browser's `Sec-Fetch-Site: cross-site`: another site's page
 
 
 class Authenticator:
@@ -99,7 +105,7 @@ class Authenticator:
             return self._authenticate(tx, req)
         except AuthRefused as refusal:
             self._log(tx, req, refusal)
-            if self.mode is AuthMode.STRICT:
+            if self.mode is AuthMode.STRICT or req.cross_site:
                 return refusal
             account = None
             if refusal.claimed_api_key:
@@ -117,7 +123,7 @@ class Authenticator:
             method=req.method,
             path=req.path,
             api_key=refusal.claimed_api_key,
-            reason=refusal.reason,
+            reason=refusal.reason + (CROSS_SITE_NOTE if req.cross_site else ""),
             mode=self.mode.value,
         )
 
