@@ -1,4 +1,5 @@
-"""Wake-ups for long-polls: a handset's inbox, a webhook's attempts. In-process only."""
+"""Wake-ups for long-polls: a handset's inbox, a webhook's attempts. In-process only; `notify`
+may be called from any thread (PostgreSQL's worker threads: `core/wakeup.py`)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import asyncio
 import contextlib
 from collections import defaultdict
 
+from ringback.core.wakeup import LoopAffinity
+
 
 class Changes:
     def __init__(self) -> None:
         self._events: dict[str, set[asyncio.Event]] = defaultdict(set)
         self.closed = False
+        self._owner = LoopAffinity()
 
     def close(self) -> None:
         """The server is stopping: every wait ends now, and later ones do not start, so a
@@ -21,6 +25,9 @@ class Changes:
                 event.set()
 
     def notify(self, topic: str) -> None:
+        self._owner.call(lambda: self._notify(topic))
+
+    def _notify(self, topic: str) -> None:
         for event in self._events.get(topic, ()):
             event.set()
 
@@ -30,6 +37,7 @@ class Changes:
         re-reads state whatever this returns. Callers stop polling once `closed`."""
         if self.closed:
             return False
+        self._owner.adopt()
         event = asyncio.Event()
         self._events[topic].add(event)
         try:
