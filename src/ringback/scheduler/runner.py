@@ -46,6 +46,9 @@ class Scheduler:
         self._wake = Wakeup()  # set from worker threads too (PostgreSQL)
         self._stopping = False
         self._outage = Outage(log, "scheduler")
+        # one pass at a time (run_forever's, a clock move's): on PostgreSQL a pass waits on a
+        # worker thread, and two at once would both take the same due jobs
+        self._pass = asyncio.Lock()
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self.handlers[kind] = handler
@@ -72,6 +75,10 @@ class Scheduler:
         self._wake.set()
 
     async def run_due(self) -> int:
+        async with self._pass:
+            return await self._run_due()
+
+    async def _run_due(self) -> int:
         ran = 0
         while True:
             due, batch_ran = await self.store.transact(self._run_due_batch)
