@@ -21,7 +21,7 @@ import pytest
 from ringback.testing.postgres import ThrowawayPostgres, server_binaries
 from ringback.testing.server import RingbackProcess
 
-pytestmark = pytest.mark.skipif(
+needs_postgres = pytest.mark.skipif(
     server_binaries() is None, reason="needs Debian's postgresql package (initdb, pg_ctl)"
 )
 
@@ -50,9 +50,8 @@ def _free_port() -> int:
         return port
 
 
-def test_an_unreachable_database_is_one_line_at_start(tmp_path: Path) -> None:
-    port = _free_port()  # nothing listens there
-    done = subprocess.run(
+def _serve(tmp_path: Path, database: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -65,12 +64,17 @@ def test_an_unreachable_database_is_one_line_at_start(tmp_path: Path) -> None:
             "--https-port",
             "0",
             "--database",
-            f"postgresql://someone:hunter2secret@127.0.0.1:{port}/ringback",
+            database,
         ],
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_an_unreachable_database_is_one_line_at_start(tmp_path: Path) -> None:
+    port = _free_port()  # nothing listens there
+    done = _serve(tmp_path, f"postgresql://someone:hunter2secret@127.0.0.1:{port}/ringback")
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
@@ -80,6 +84,15 @@ def test_an_unreachable_database_is_one_line_at_start(tmp_path: Path) -> None:
     assert "refused" in lines[0].lower()
     assert "hunter2secret" not in done.stderr and "someone" not in done.stderr
     assert done.stdout == ""
+
+
+def test_a_database_url_of_another_kind_is_refused_at_start(tmp_path: Path) -> None:
+    done = _serve(tmp_path, "mysql://someone:hunter2secret@127.0.0.1/ringback")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "ringback: --database: mysql:// is not supported; give a SQLite file, :memory: "
+        "or a postgresql:// URL"
+    ]
 
 
 def _calls(server: RingbackProcess, key: str, secret: str) -> dict[str, httpx.Response]:
@@ -110,6 +123,7 @@ def _calls(server: RingbackProcess, key: str, secret: str) -> dict[str, httpx.Re
     }
 
 
+@needs_postgres
 def test_requests_get_503_while_the_database_is_down_and_200_when_it_is_back(
     cluster: ThrowawayPostgres, server: RingbackProcess
 ) -> None:
