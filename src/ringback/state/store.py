@@ -91,11 +91,13 @@ def unavailable(exc: BaseException) -> bool:
     if exc.connection_invalidated:
         return True
     orig = exc.orig
-    module = type(orig).__module__
-    if module.startswith("psycopg"):
-        # OperationalError: connection refused, reset, server shutting down, too many clients
-        return type(orig).__name__ in ("OperationalError", "InterfaceError") or isinstance(
-            orig, ConnectionError
+    if type(orig).__module__.startswith("psycopg"):
+        # psycopg's OperationalError and its kin (AdminShutdown, TooManyConnections,
+        # CannotConnectNow…): refused, reset, shutting down, full; InterfaceError: closed
+        return any(
+            kind.__module__.startswith("psycopg")
+            and kind.__name__ in ("OperationalError", "InterfaceError")
+            for kind in type(orig).__mro__
         )
     # SQLite: another process holds the write lock past busy_timeout
     text = str(orig).lower()

@@ -143,3 +143,30 @@ def test_committed_writes_and_snapshots_survive_reopening(tmp_path: Path) -> Non
         assert account_state.get_account(tx, "dura0001") is not None
     assert [info.name for info in second.list_snapshots()] == ["kept"]
     second.close()
+
+
+def test_outages_are_told_from_failed_statements() -> None:
+    """What becomes a 503 (the database is away or full) and what stays a 500 (a bug)."""
+    import psycopg.errors
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from ringback.state.store import unavailable
+
+    def wrapped(orig: Exception) -> DBAPIError:
+        return DBAPIError("SELECT 1", {}, orig)
+
+    for outage in (
+        psycopg.OperationalError("connection refused"),
+        psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+        psycopg.errors.TooManyConnections("sorry, too many clients already"),
+        psycopg.InterfaceError("the connection is closed"),
+    ):
+        assert unavailable(wrapped(outage)), outage
+    assert unavailable(PoolTimeout("QueuePool limit reached"))
+    for bug in (
+        psycopg.errors.UniqueViolation("duplicate key"),
+        psycopg.errors.UndefinedTable("no such table"),
+        ValueError("not a database error"),
+    ):
+        assert not unavailable(wrapped(bug) if isinstance(bug, psycopg.Error) else bug), bug
