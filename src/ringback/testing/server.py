@@ -34,7 +34,9 @@ class RingbackProcess:
         runtime = self.data_dir / "server.json"
         runtime.unlink(missing_ok=True)
         log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
-        chosen = "--database" in self.extra_args or "RINGBACK_DATABASE" in self.env
+        chosen = "RINGBACK_DATABASE" in self.env or any(
+            arg == "--database" or arg.startswith("--database=") for arg in self.extra_args
+        )
         if self.database is None and not chosen and backends.on_postgres():
             self.database = backends.new_database()
         database = ["--database", self.database] if self.database else []
