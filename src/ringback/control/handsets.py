@@ -51,11 +51,12 @@ async def _poll(services: Services, msisdn: str, wait: float, read: Callable[[Tx
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
+        seen = services.changes.version
         found = await services.store.transact(read)
         remaining = deadline - loop.time()
         if found or remaining <= 0 or services.changes.closed:
             return found
-        await services.changes.wait(handsets.topic(msisdn), remaining)
+        await services.changes.wait(handsets.topic(msisdn), remaining, since=seen)
 
 
 async def read_messages(request: Request, services: Services, body: dict[str, Any]) -> Any:

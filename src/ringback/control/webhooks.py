@@ -94,11 +94,12 @@ async def list_webhooks(request: Request, services: Services, body: dict[str, An
         raise InvalidParameters(f"wait must be between 0 and {MAX_WAIT_SECONDS:g} seconds")
     deadline = time.monotonic() + wait
     while True:
+        seen = services.changes.version
         found = await services.store.transact(history.list_deliveries, where)
         remaining = deadline - time.monotonic()
         if found or remaining <= 0 or services.changes.closed:
             return {"deliveries": found}
-        await services.changes.wait(TOPIC, min(remaining, POLL_SECONDS))
+        await services.changes.wait(TOPIC, min(remaining, POLL_SECONDS), since=seen)
 
 
 def _delivery_id(request: Request) -> int:

@@ -12,7 +12,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def held_until_done() -> Iterator[None]:
+    """Wake-ups asked for on this (worker) thread inside the block are sent to the loop when
+    it ends. The PostgreSQL store wraps each transaction in it, so whatever a wake-up starts
+    (a long-poll's re-read, a scheduler pass) runs after the commit and sees the change."""
+    calls: list[tuple[asyncio.AbstractEventLoop, Callable[[], object]]] = []
+    outer = getattr(_held, "calls", None)
+    if outer is not None:  # a nested transaction: the outer one sends them
+        yield
+        return
+    _held.calls = calls
+    try:
+        yield
+    finally:
+        _held.calls = None
+        for loop, fn in calls:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
+                loop.call_soon_threadsafe(fn)
 
 
 class LoopAffinity:
@@ -38,6 +60,10 @@ class LoopAffinity:
         loop = self.loop
         if loop is None or self.thread == threading.get_ident():
             fn()
+            return
+        held = getattr(_held, "calls", None)
+        if held is not None:
+            held.append((loop, fn))
             return
         # a loop that has closed raises RuntimeError: nobody is waiting any more
         with contextlib.suppress(RuntimeError):

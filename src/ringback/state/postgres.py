@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
+from ringback.core.wakeup import held_until_done
 from ringback.state import tables
 from ringback.state.store import (
     DatabaseUnreachable,
@@ -98,7 +99,8 @@ class PostgresStore(Store):
         if current is not None:
             yield current
             return
-        with self.engine.begin() as conn:
+        # wake-ups asked for inside the transaction go to the loop after it has committed
+        with held_until_done(), self.engine.begin() as conn:
             tx = Tx(conn)
             self._local.tx = tx
             try:
