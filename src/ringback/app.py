@@ -32,7 +32,7 @@ from ringback.platform.billing import Billing
 from ringback.platform.provisioning import ensure_default_account
 from ringback.scheduler.runner import Scheduler
 from ringback.state.accounts import Account
-from ringback.state.store import Store
+from ringback.state.backend import open_store
 from ringback.webhooks.dispatcher import Dispatcher
 
 log = logging.getLogger("ringback")
@@ -43,7 +43,11 @@ FALLBACK_API = Api("unknown", ProblemStyle())
 def build_services(settings: Settings) -> Services:
     if settings.database != ":memory:":
         make_private_dir(settings.data_dir)
-    store = Store(settings.database_path, synchronous=settings.sqlite_synchronous)
+    store = open_store(
+        settings.database_path,
+        synchronous=settings.sqlite_synchronous,
+        snapshot_dir=settings.data_dir / "snapshots",
+    )
     store.migrate()
     clock = Clock()
     saved_clock = store.get_meta("clock")

@@ -15,7 +15,7 @@ class Settings:
     http_port: int = DEFAULT_HTTP_PORT
     https_port: int = DEFAULT_HTTPS_PORT
     data_dir: Path = field(default_factory=lambda: Path(".ringback"))
-    # the SQLite file, or ":memory:"; by default `<data_dir>/ringback.db`
+    # the SQLite file, ":memory:" or a postgresql:// URL; by default `<data_dir>/ringback.db`
     database: str | None = None
     sqlite_synchronous: str = "FULL"
     api_key: str | None = None

@@ -38,7 +38,7 @@ from ringback.startup import (
     url_host,
 )
 from ringback.startup_errors import StartupError
-from ringback.state.store import DatabaseError
+from ringback.state.store import DatabaseError, DatabaseUnreachable
 
 log = logging.getLogger("ringback")
 
@@ -150,6 +150,10 @@ async def run(settings: Settings, fd_limit: int = 4096) -> None:
         # a docker-compose service name given with --allowed-hosts is served over HTTPS too
         names = [name.lstrip(".") for name in settings.allowed_hosts]
         tls = ensure_tls(settings.data_dir, settings.host, names)
+    except DatabaseUnreachable as exc:
+        http_sock.close()
+        https_sock.close()
+        raise StartupError(str(exc)) from None
     except Exception as exc:
         log.debug("start-up failed", exc_info=True)
         http_sock.close()

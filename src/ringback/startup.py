@@ -20,6 +20,7 @@ from ringback.core.prices import PriceList, PriceListError
 from ringback.core.secrets import secret_problems
 from ringback.platform.provisioning import validate_api_key
 from ringback.startup_errors import StartupError
+from ringback.state.backend import is_postgres
 
 # descriptors kept for the store, TLS files, webhook connections and the like
 _RESERVED_FDS = 256
@@ -36,7 +37,13 @@ def check_settings(settings: Settings) -> None:
         if problems:
             raise StartupError(f"--api-secret is too weak: it {'; '.join(problems)}")
     database = settings.database
-    if database and database != ":memory:":
+    if database and "://" in database and not is_postgres(database):
+        scheme = database.split("://", 1)[0]
+        raise StartupError(
+            f"--database: {scheme}:// is not supported; give a SQLite file, :memory: "
+            "or a postgresql:// URL"
+        )
+    if database and database != ":memory:" and not is_postgres(database):
         path = Path(database)
         if path.is_dir():
             raise StartupError(f"--database {database} is a directory, not a file")

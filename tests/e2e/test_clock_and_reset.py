@@ -150,7 +150,9 @@ def test_a_clock_saved_as_nan_is_back_to_real_time_at_start(tmp_path: Path) -> N
     """An older Ringback saved whatever it was given; the next start must not keep NaN."""
     import sqlite3
 
-    process = RingbackProcess(tmp_path / "nan").start()
+    # a SQLite file this test writes into, whatever the test backend
+    database = str(tmp_path / "nan" / "ringback.db")
+    process = RingbackProcess(tmp_path / "nan", "--database", database).start()
     process.stop()
     db = sqlite3.connect(tmp_path / "nan" / "ringback.db")
     with db:

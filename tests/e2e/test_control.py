@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ringback.testing import backends
 from ringback.testing.server import RingbackProcess
 
 
@@ -28,7 +29,11 @@ def balance(server: RingbackProcess, api_key: str, api_secret: str) -> float:
 
 
 def test_health(server: RingbackProcess) -> None:
-    assert server.control("GET", "/health").json() == {"status": "ok", "version": "0.1.0"}
+    assert server.control("GET", "/health").json() == {
+        "status": "ok",
+        "version": "0.1.0",
+        "database": backends.backend(),  # sqlite, or postgresql with RINGBACK_TEST_BACKEND
+    }
 
 
 def test_openapi_document_lists_the_stable_routes(server: RingbackProcess) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ringback.testing import backends
 from ringback.testing.server import RingbackProcess
 
 
@@ -139,6 +140,7 @@ def test_in_memory_database_needs_no_file(tmp_path: Path) -> None:
         process.stop()
 
 
+@pytest.mark.skipif(backends.on_postgres(), reason="the SQLite file; this run is on PostgreSQL")
 def test_the_database_is_a_wal_sqlite_file(server: RingbackProcess) -> None:
     import sqlite3
 

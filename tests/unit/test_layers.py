@@ -41,7 +41,7 @@ FLOORS: dict[str, int] = {
 TOP = max(FLOORS.values())
 LEAVES = {"config", "data", "__init__"}
 
-SQL_MODULES = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")
+SQL_MODULES = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2", "alembic")
 STATE_INTERNALS = ("ringback.state.tables", "ringback.state.migrations")
 SQL_CALLS = {"execute", "exec_driver_sql"}
 

@@ -15,11 +15,11 @@ from starlette.routing import Route
 from ringback.apis.services import Services
 from ringback.core.caller import note_caller
 from ringback.core.error_styles import ErrorStyle
-from ringback.core.errors import InternalError, RingbackError
+from ringback.core.errors import InternalError, RingbackError, ServiceUnavailable
 from ringback.core.request_params import ClientGone, RequestParams, read_params
 from ringback.core.responses import VonageJSON
 from ringback.platform.auth import AuthRefused, AuthRequest, Credential, Principal
-from ringback.state.store import Tx
+from ringback.state.store import Tx, describe, unavailable
 
 log = logging.getLogger("ringback.api")
 
@@ -95,12 +95,14 @@ def endpoint(
                 sdk_signed_fields=sdk_signed_fields,
                 cross_site=request.headers.get("sec-fetch-site", "").lower() == "cross-site",
             )
-            refusal: AuthRefused | None = None
-            with services.store.begin() as tx:
-                outcome = services.auth.authenticate(tx, auth_request)
-                if isinstance(outcome, AuthRefused):
-                    refusal = outcome
-                else:
+
+            def transaction() -> Response | dict[str, Any] | AuthRefused:
+                """The request's one transaction: inline on SQLite, on a worker thread on
+                PostgreSQL (`Store.run`)."""
+                with services.store.begin() as tx:
+                    outcome = services.auth.authenticate(tx, auth_request)
+                    if isinstance(outcome, AuthRefused):
+                        return outcome  # its auth-log row is committed; then it is raised
                     note_caller(
                         request.scope.setdefault("state", {}),
                         outcome.api_key,
@@ -108,9 +110,11 @@ def endpoint(
                     )
                     if rate_limit:
                         services.limits.hit(rate_limit, outcome.api_key)
-                    result = handler(Ctx(request, params, outcome, services, tx))
-            if refusal is not None:
-                raise refusal
+                    return handler(Ctx(request, params, outcome, services, tx))
+
+            result = await services.store.run(transaction)
+            if isinstance(result, AuthRefused):
+                raise result
             if isinstance(result, Response):
                 return result
             return VonageJSON(result, status_code=status_code)
@@ -118,7 +122,10 @@ def endpoint(
             return render_error(api, services, error)
         except ClientGone:
             return Response(status_code=400)  # nobody is there to read it
-        except Exception:
+        except Exception as exc:
+            if unavailable(exc):  # no traceback: the log says it once (Outage), 503 says retry
+                log.debug("database unavailable on %s: %s", request.url.path, describe(exc))
+                return render_error(api, services, ServiceUnavailable.database())
             log.exception("unexpected error on %s %s", request.method, request.url.path)
             return render_error(api, services, InternalError("An internal error occurred"))
 

@@ -73,7 +73,8 @@ def serve(
         str | None,
         typer.Option(
             envvar="RINGBACK_DATABASE",
-            help="SQLite file, or :memory:; default <data-dir>/ringback.db",
+            help="SQLite file, :memory:, or postgresql://user:pass@host:port/db; "
+            "default <data-dir>/ringback.db",
         ),
     ] = None,
     api_key: Annotated[str | None, typer.Option(envvar="RINGBACK_API_KEY")] = None,

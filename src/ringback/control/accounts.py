@@ -64,12 +64,12 @@ def _callback_url(value: str, name: str) -> None:
         ) from None
 
 
-async def list_accounts(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def list_accounts(request: Request, services: Services, body: dict[str, Any]) -> Any:
     with services.store.begin() as tx:
         return {"accounts": [account_view(tx, a) for a in account_state.list_accounts(tx)]}
 
 
-async def create(request: Request, services: Services, body: dict[str, Any]) -> Response:
+def create(request: Request, services: Services, body: dict[str, Any]) -> Response:
     balance = (
         _amount(body["balance"], "balance")
         if "balance" in body
@@ -96,7 +96,7 @@ def _get(tx: Tx, api_key: str) -> Account:
     return account
 
 
-async def read(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def read(request: Request, services: Services, body: dict[str, Any]) -> Any:
     with services.store.begin() as tx:
         return account_view(tx, _get(tx, request.path_params["api_key"]))
 
@@ -108,7 +108,7 @@ def _trx(body: dict[str, Any]) -> str | None:
     return trx
 
 
-async def change(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def change(request: Request, services: Services, body: dict[str, Any]) -> Any:
     api_key = request.path_params["api_key"]
     with services.store.begin() as tx:
         _get(tx, api_key)

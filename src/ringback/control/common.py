@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -10,10 +11,16 @@ from starlette.responses import Response
 from ringback.apis.endpoint import Api, render_error, services_of
 from ringback.apis.services import Services
 from ringback.core.error_styles import ProblemStyle
-from ringback.core.errors import InternalError, InvalidParameters, RingbackError
+from ringback.core.errors import (
+    InternalError,
+    InvalidParameters,
+    RingbackError,
+    ServiceUnavailable,
+)
 from ringback.core.json_input import read_json
 from ringback.core.request_params import ClientGone, read_body
 from ringback.core.responses import VonageJSON
+from ringback.state.store import describe, unavailable
 
 log = logging.getLogger("ringback.control")
 
@@ -23,7 +30,11 @@ CONTROL = Api(
     prefixes=("/_ringback",),
 )
 
-ControlHandler = Callable[[Request, Services, dict[str, Any]], Awaitable[Response | Any]]
+# async when it waits (long-polls, the scheduler); a plain function when it only reads and
+# writes state: `control()` runs that through `Store.run` (a worker thread on PostgreSQL)
+AsyncControlHandler = Callable[[Request, Services, dict[str, Any]], Awaitable[Response | Any]]
+SyncControlHandler = Callable[[Request, Services, dict[str, Any]], Response | Any]
+ControlHandler = AsyncControlHandler | SyncControlHandler
 
 
 async def json_body(request: Request) -> dict[str, Any]:
@@ -41,12 +52,18 @@ def control(handler: ControlHandler) -> Callable[[Request], Awaitable[Response]]
         services = services_of(request)
         try:
             body = await json_body(request) if request.method in ("POST", "PUT", "PATCH") else {}
-            result = await handler(request, services, body)
+            if inspect.iscoroutinefunction(handler):
+                result = await handler(request, services, body)
+            else:
+                result = await services.store.run(handler, request, services, body)
         except RingbackError as error:
             return render_error(CONTROL, services, error)
         except ClientGone:
             return Response(status_code=400)  # nobody is there to read it
-        except Exception:
+        except Exception as exc:
+            if unavailable(exc):
+                log.debug("database unavailable on %s: %s", request.url.path, describe(exc))
+                return render_error(CONTROL, services, ServiceUnavailable.database())
             log.exception("control API error on %s %s", request.method, request.url.path)
             return render_error(CONTROL, services, InternalError("An internal error occurred"))
         if isinstance(result, Response):

@@ -52,12 +52,12 @@ async def _poll(services: Services, msisdn: str, wait: float, read: Callable[[Tx
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
-        with services.store.begin() as tx:
-            found = read(tx)
+        seen = services.changes.version
+        found = await services.store.transact(read)
         remaining = deadline - loop.time()
         if found or remaining <= 0 or services.changes.closed:
             return found
-        await services.changes.wait(handsets.topic(msisdn), remaining)
+        await services.changes.wait(handsets.topic(msisdn), remaining, since=seen)
 
 
 async def read_messages(request: Request, services: Services, body: dict[str, Any]) -> Any:
@@ -124,7 +124,7 @@ def _send_body(body: dict[str, Any]) -> tuple[str, str]:
     return phone_number(body["to"], "to"), text
 
 
-async def send_message(request: Request, services: Services, body: dict[str, Any]) -> Response:
+def send_message(request: Request, services: Services, body: dict[str, Any]) -> Response:
     msisdn = _msisdn(request)
     to, text = _send_body(body)
     segments = segment_text(text)
@@ -198,13 +198,13 @@ def _behaviour_view(tx: Tx, msisdn: str) -> dict[str, Any]:
     }
 
 
-async def read_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def read_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
     msisdn = _msisdn(request)
     with services.store.begin() as tx:
         return _behaviour_view(tx, msisdn)
 
 
-async def set_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def set_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
     msisdn = _msisdn(request)
     fields = dict(body)
     base = behaviours.DEFAULT
@@ -221,7 +221,7 @@ async def set_behaviour(request: Request, services: Services, body: dict[str, An
         return _behaviour_view(tx, msisdn)
 
 
-async def reset_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def reset_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
     msisdn = _msisdn(request)
     with services.store.begin() as tx:
         behaviours.clear_behaviour(tx, msisdn)
@@ -246,7 +246,7 @@ async def latest_code(request: Request, services: Services, body: dict[str, Any]
     return {"msisdn": msisdn, "code": code, "message": message_view(message)}
 
 
-async def list_handsets(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def list_handsets(request: Request, services: Services, body: dict[str, Any]) -> Any:
     """Every number that has sent or received something, newest traffic first."""
     raw = query(request, "limit")
     limit = whole(raw, "limit", 1, 1000) if raw is not None else 100

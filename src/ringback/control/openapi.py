@@ -232,6 +232,7 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "Replace the whole state with a snapshot",
         None,
     ),
+    ("delete", "/_ringback/snapshots/{name}", "deleteSnapshot", "Delete a snapshot", None),
     ("get", "/_ringback/clock", "getClock", "Ringback's current time", None),
     (
         "post",

@@ -13,7 +13,7 @@ from ringback.control.common import control
 
 
 async def health(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    return {"status": "ok", "version": __version__}
+    return {"status": "ok", "version": __version__, "database": services.store.kind}
 
 
 async def openapi_document(request: Request, services: Services, body: dict[str, Any]) -> Any:

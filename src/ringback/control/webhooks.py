@@ -17,6 +17,7 @@ from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.responses import VonageJSON
 from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.state import accounts as account_state
+from ringback.state.store import Tx
 from ringback.state.webhook_deliveries import Filter
 from ringback.webhooks import history, outbox
 from ringback.webhooks.dispatcher import TOPIC
@@ -93,12 +94,12 @@ async def list_webhooks(request: Request, services: Services, body: dict[str, An
         raise InvalidParameters(f"wait must be between 0 and {MAX_WAIT_SECONDS:g} seconds")
     deadline = time.monotonic() + wait
     while True:
-        with services.store.begin() as tx:
-            found = history.list_deliveries(tx, where)
+        seen = services.changes.version
+        found = await services.store.transact(history.list_deliveries, where)
         remaining = deadline - time.monotonic()
         if found or remaining <= 0 or services.changes.closed:
             return {"deliveries": found}
-        await services.changes.wait(TOPIC, min(remaining, POLL_SECONDS))
+        await services.changes.wait(TOPIC, min(remaining, POLL_SECONDS), since=seen)
 
 
 def _delivery_id(request: Request) -> int:
@@ -108,7 +109,7 @@ def _delivery_id(request: Request) -> int:
     return int(raw)
 
 
-async def read_webhook(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def read_webhook(request: Request, services: Services, body: dict[str, Any]) -> Any:
     delivery_id = _delivery_id(request)
     with services.store.begin() as tx:
         found = history.get_delivery(tx, delivery_id)
@@ -119,13 +120,15 @@ async def read_webhook(request: Request, services: Services, body: dict[str, Any
 
 async def replay(request: Request, services: Services, body: dict[str, Any]) -> Any:
     delivery_id = _delivery_id(request)
-    with services.store.begin() as tx:
-        if outbox.replay(tx, delivery_id, services.clock.now()) is None:
-            raise NotFound(f"webhook delivery {delivery_id} not found")
+    await services.store.transact(_replay, delivery_id, services.clock.now())
     services.webhooks.wake()
     await services.webhooks.run_due()
-    with services.store.begin() as tx:
-        return history.get_delivery(tx, delivery_id)
+    return await services.store.transact(history.get_delivery, delivery_id)
+
+
+def _replay(tx: Tx, delivery_id: int, now: float) -> None:
+    if outbox.replay(tx, delivery_id, now) is None:
+        raise NotFound(f"webhook delivery {delivery_id} not found")
 
 
 def _callback_url(value: Any) -> str:
@@ -146,6 +149,14 @@ def _choice(body: dict[str, Any], name: str, choices: tuple[str, ...], default: 
 
 async def send_test(request: Request, services: Services, body: dict[str, Any]) -> Response:
     """A "test webhook" button: a ping through the real outbox, retried and recorded."""
+    delivery_id = await services.store.run(_enqueue_test, services, body)
+    services.webhooks.wake()
+    await services.webhooks.run_due()
+    found = await services.store.transact(history.get_delivery, delivery_id)
+    return VonageJSON(found, status_code=201)
+
+
+def _enqueue_test(services: Services, body: dict[str, Any]) -> int:
     url = _callback_url(body.get("url"))
     api_key = field(body, "api_key", str)
     method = _choice(body, "method", outbox.METHODS, "POST")
@@ -185,10 +196,7 @@ async def send_test(request: Request, services: Services, body: dict[str, Any]) 
             retry_window=float(window),
             application_id=field(body, "application_id", str),
         )
-    services.webhooks.wake()
-    await services.webhooks.run_due()
-    with services.store.begin() as tx:
-        return VonageJSON(history.get_delivery(tx, delivery_id), status_code=201)
+    return delivery_id
 
 
 def settings_view(services: Services) -> dict[str, Any]:

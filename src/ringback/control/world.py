@@ -15,12 +15,13 @@ from starlette.routing import Route
 from ringback.apis.services import Services
 from ringback.control.common import control, field
 from ringback.core.clock import MAX_ADVANCE_SECONDS, ClockError, ClockState
-from ringback.core.errors import InvalidParameters, NotFound
+from ringback.core.errors import Conflict, InvalidParameters, NotFound
 from ringback.core.money import to_units
 from ringback.platform.provisioning import ensure_default_account
 from ringback.state import accounts as account_state
 from ringback.state import auth_log
 from ringback.state import jobs as job_state
+from ringback.state.store import SnapshotMismatch
 
 SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -58,10 +59,18 @@ def _reset_settings(services: Services, api_keys: list[str]) -> None:
             )
 
 
-async def reset(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def reset(request: Request, services: Services, body: dict[str, Any]) -> Any:
     """One account's traffic, or everything's; never anyone's credentials (key, secrets,
-    signature secret and method): tests and clients built with them keep working."""
+    signature secret and method): tests and clients built with them keep working. One
+    transaction: a reset is whole or not at all."""
     api_key = request.query_params.get("api_key") or field(body, "api_key", str)
+    with services.store.begin():
+        _reset(services, api_key)
+    services.limits.clear()
+    return {"reset": api_key or "all"}
+
+
+def _reset(services: Services, api_key: str | None) -> None:
     if api_key:
         with services.store.begin() as tx:
             if account_state.get_account(tx, api_key) is None:
@@ -76,21 +85,10 @@ async def reset(request: Request, services: Services, body: dict[str, Any]) -> A
         restore_default_account(services)
         services.clock.reset()
         save_clock(services)
-    services.limits.clear()
-    return {"reset": api_key or "all"}
 
 
-def _snapshot_dir(services: Services) -> Any:
-    return services.settings.data_dir / "snapshots"
-
-
-async def list_snapshots(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    directory = _snapshot_dir(services)
-    items = []
-    if directory.exists():
-        for path in sorted(directory.glob("*.db")):
-            stat = path.stat()
-            items.append({"name": path.stem, "bytes": stat.st_size, "saved_at": stat.st_mtime})
+def list_snapshots(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    items = [dataclasses.asdict(info) for info in services.store.list_snapshots()]
     return {"snapshots": items}
 
 
@@ -100,25 +98,34 @@ def _snapshot_name(value: Any) -> str:
     return value
 
 
-async def save_snapshot(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def save_snapshot(request: Request, services: Services, body: dict[str, Any]) -> Any:
     name = _snapshot_name(body.get("name"))
     save_clock(services)
-    services.store.save_snapshot(_snapshot_dir(services) / f"{name}.db")
+    services.store.save_snapshot(name)
     return {"name": name, "saved": True}
 
 
-async def restore_snapshot(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def restore_snapshot(request: Request, services: Services, body: dict[str, Any]) -> Any:
     name = _snapshot_name(request.path_params["name"])
-    path = _snapshot_dir(services) / f"{name}.db"
-    if not path.exists():
+    try:
+        restored = services.store.restore_snapshot(name)
+    except SnapshotMismatch as exc:
+        raise Conflict(str(exc)) from None
+    if not restored:
         raise NotFound(f"snapshot {name} not found")
-    services.store.restore_snapshot(path)
     saved = services.store.get_meta("clock")
     if saved:
         services.clock.set_state(ClockState(**json.loads(saved)))
     services.limits.clear()
     services.scheduler.wake()
     return {"name": name, "restored": True}
+
+
+def delete_snapshot(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    name = _snapshot_name(request.path_params["name"])
+    if not services.store.delete_snapshot(name):
+        raise NotFound(f"snapshot {name} not found")
+    return {"name": name, "deleted": True}
 
 
 async def read_clock(request: Request, services: Services, body: dict[str, Any]) -> Any:
@@ -163,7 +170,7 @@ async def change_clock(request: Request, services: Services, body: dict[str, Any
             raise InvalidParameters(f"advance_seconds: {exc}") from None
     if freeze is False:
         services.clock.resume()
-    save_clock(services)
+    await services.store.run(save_clock, services)
     services.scheduler.wake()
     if advance:
         await services.scheduler.run_due()
@@ -179,7 +186,7 @@ async def seed(request: Request, services: Services, body: dict[str, Any]) -> An
     return {"seed": value}
 
 
-async def read_auth_log(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def read_auth_log(request: Request, services: Services, body: dict[str, Any]) -> Any:
     with services.store.begin() as tx:
         entries = auth_log.recent(tx, request.query_params.get("api_key"))
     return {"mode": services.auth.mode.value, "entries": entries}
@@ -204,7 +211,7 @@ async def change_rate_limits(request: Request, services: Services, body: dict[st
     return services.limits.describe()
 
 
-async def list_jobs(request: Request, services: Services, body: dict[str, Any]) -> Any:
+def list_jobs(request: Request, services: Services, body: dict[str, Any]) -> Any:
     with services.store.begin() as tx:
         jobs = job_state.list_jobs(tx, request.query_params.get("api_key"))
     return {"jobs": [dataclasses.asdict(j) for j in jobs]}
@@ -216,6 +223,7 @@ def routes() -> list[Route]:
         Route("/_ringback/snapshots", control(list_snapshots), methods=["GET"]),
         Route("/_ringback/snapshots", control(save_snapshot), methods=["POST"]),
         Route("/_ringback/snapshots/{name}/restore", control(restore_snapshot), methods=["POST"]),
+        Route("/_ringback/snapshots/{name}", control(delete_snapshot), methods=["DELETE"]),
         Route("/_ringback/clock", control(read_clock), methods=["GET"]),
         Route("/_ringback/clock", control(change_clock), methods=["POST"]),
         Route("/_ringback/seed", control(seed), methods=["POST"]),

@@ -1,4 +1,6 @@
-"""Wake-ups for long-polls: a handset's inbox, a webhook's attempts. In-process only."""
+"""Wake-ups for long-polls: a handset's inbox, a webhook's attempts. In-process only; `notify`
+may be called from any thread (PostgreSQL's worker threads: `core/wakeup.py`, which also holds
+a worker thread's wake-ups until its transaction has committed)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,18 @@ import asyncio
 import contextlib
 from collections import defaultdict
 
+from ringback.core.wakeup import LoopAffinity
+
 
 class Changes:
     def __init__(self) -> None:
         self._events: dict[str, set[asyncio.Event]] = defaultdict(set)
         self.closed = False
+        self._owner = LoopAffinity()
+        # counts every notification (any topic): a caller that read state off the loop (a
+        # worker thread) passes what it saw before reading, so a change announced while the
+        # read was away is not lost
+        self.version = 0
 
     def close(self) -> None:
         """The server is stopping: every wait ends now, and later ones do not start, so a
@@ -21,15 +30,23 @@ class Changes:
                 event.set()
 
     def notify(self, topic: str) -> None:
+        self._owner.call(lambda: self._notify(topic))
+
+    def _notify(self, topic: str) -> None:
+        self.version += 1
         for event in self._events.get(topic, ()):
             event.set()
 
-    async def wait(self, topic: str, timeout: float) -> bool:
-        """True if `topic` changed within `timeout` seconds. Check state, then wait, then check
-        again: a change between the check and the wait is not lost, because the caller
-        re-reads state whatever this returns. Callers stop polling once `closed`."""
+    async def wait(self, topic: str, timeout: float, since: int | None = None) -> bool:
+        """True if `topic` changed within `timeout` seconds. Take `version`, check state, then
+        wait with `since=` that version, then check again: a change between the check and the
+        wait is not lost (this returns at once, and the caller re-reads state). Callers stop
+        polling once `closed`."""
         if self.closed:
             return False
+        if since is not None and since != self.version:
+            return True
+        self._owner.adopt()
         event = asyncio.Event()
         self._events[topic].add(event)
         try:

@@ -140,3 +140,18 @@ class InternalError(RingbackError):
     status = 500
     title = "Internal Error"
     slug = "internal-error"
+
+
+class ServiceUnavailable(RingbackError):
+    """Ringback cannot answer for now (its database is down or unreachable): retry shortly."""
+
+    status = 503
+    title = "Service Unavailable"
+    slug = "service-unavailable"
+
+    def __init__(self, detail: str, retry_after: int = 1) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+    @classmethod
+    def database(cls) -> ServiceUnavailable:
+        return cls("Ringback's database is unavailable; retry in a moment")

@@ -9,10 +9,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ringback.core.clock import Clock
+from ringback.core.wakeup import Wakeup
 from ringback.scheduler.jobs import Reschedule
 from ringback.state import jobs as job_state
 from ringback.state.jobs import Job
-from ringback.state.store import Store, Tx
+from ringback.state.store import Outage, Store, Tx, unavailable
 
 log = logging.getLogger("ringback.scheduler")
 
@@ -25,6 +26,8 @@ SyncJobHandler = Callable[[Tx, Job], None]
 # instead of 0.1 s). 32 jobs is ~40 ms at worst, and still more than a turn's requests add.
 SYNC_BATCH = 32
 MAX_BACKOFF_SECONDS = 3600.0
+# how often a pass is tried while the database is unavailable
+OUTAGE_RETRY_SECONDS = 1.0
 
 
 def failure_backoff(attempts: int) -> float:
@@ -40,8 +43,12 @@ class Scheduler:
         self.interval = interval
         self.handlers: dict[str, JobHandler] = {}
         self.sync_handlers: dict[str, SyncJobHandler] = {}
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()  # set from worker threads too (PostgreSQL)
         self._stopping = False
+        self._outage = Outage(log, "scheduler")
+        # one pass at a time (run_forever's, a clock move's): on PostgreSQL a pass waits on a
+        # worker thread, and two at once would both take the same due jobs
+        self._pass = asyncio.Lock()
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self.handlers[kind] = handler
@@ -68,11 +75,14 @@ class Scheduler:
         self._wake.set()
 
     async def run_due(self) -> int:
+        async with self._pass:
+            return await self._run_due()
+
+    async def _run_due(self) -> int:
         ran = 0
         while True:
-            with self.store.begin() as tx:
-                due = job_state.due_jobs(tx, self.clock.now(), limit=SYNC_BATCH)
-                ran += self._run_sync(tx, due)
+            due, batch_ran = await self.store.transact(self._run_due_batch)
+            ran += batch_ran
             if not due:
                 return ran
             pending = [job for job in due if job.kind not in self.sync_handlers]
@@ -82,6 +92,10 @@ class Scheduler:
             await asyncio.sleep(0)  # requests waiting on the loop get a turn
             if len(due) < SYNC_BATCH and not pending:
                 return ran
+
+    def _run_due_batch(self, tx: Tx) -> tuple[list[Job], int]:
+        due = job_state.due_jobs(tx, self.clock.now(), limit=SYNC_BATCH)
+        return due, self._run_sync(tx, due)
 
     def _run_sync(self, tx: Tx, due: list[Job]) -> int:
         ran = 0
@@ -95,6 +109,8 @@ class Scheduler:
             except Reschedule as again:
                 job_state.retry_job(tx, job.id, again.due_at, again.reason or None)
             except Exception as exc:
+                if unavailable(exc):
+                    raise  # the whole batch is undone and stays due
                 log.exception("job %s (%s) failed", job.id, job.kind)
                 backoff = failure_backoff(job.attempts)
                 job_state.retry_job(tx, job.id, self.clock.now() + backoff, repr(exc))
@@ -107,35 +123,42 @@ class Scheduler:
         handler = self.handlers.get(job.kind)
         if handler is None:
             log.warning("no handler for job kind %s; job %s deferred an hour", job.kind, job.id)
-            with self.store.begin() as tx:
-                job_state.retry_job(
-                    tx, job.id, self.clock.now() + MAX_BACKOFF_SECONDS, "no handler"
-                )
+            later = self.clock.now() + MAX_BACKOFF_SECONDS
+            await self.store.transact(job_state.retry_job, job.id, later, "no handler")
             return
         try:
             await handler(job)
         except Reschedule as again:
-            with self.store.begin() as tx:
-                job_state.retry_job(tx, job.id, again.due_at, again.reason or None)
+            await self.store.transact(
+                job_state.retry_job, job.id, again.due_at, again.reason or None
+            )
             return
         except Exception as exc:
+            if self._outage.failed(exc):
+                raise  # the job stays due; run_forever waits for the database
             log.exception("job %s (%s) failed", job.id, job.kind)
             backoff = failure_backoff(job.attempts)
-            with self.store.begin() as tx:
-                job_state.retry_job(tx, job.id, self.clock.now() + backoff, repr(exc))
+            await self.store.transact(
+                job_state.retry_job, job.id, self.clock.now() + backoff, repr(exc)
+            )
             return
-        with self.store.begin() as tx:
-            job_state.finish_job(tx, job.id)
+        await self.store.transact(job_state.finish_job, job.id)
 
     async def run_forever(self) -> None:
         while not self._stopping:
+            interval = self.interval
             try:
                 await self.run_due()
-            except Exception:
-                log.exception("scheduler pass failed")
+            except Exception as exc:
+                if self._outage.failed(exc):
+                    interval = max(interval, OUTAGE_RETRY_SECONDS)
+                else:
+                    log.exception("scheduler pass failed")
+            else:
+                self._outage.ok()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+                await asyncio.wait_for(self._wake.wait(), timeout=interval)
 
     def stop(self) -> None:
         self._stopping = True

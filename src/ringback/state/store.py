@@ -1,31 +1,28 @@
-"""The store: one SQLAlchemy Core engine, used from the event-loop thread only.
+"""The store: what every backend offers, and the code they share.
 
 Everything that knows SQL lives in `ringback.state`: the rest of Ringback holds a `Tx` (one open
 transaction) and calls the repositories (`state/<resource>.py`), never the connection itself.
 
-SQLite serialises writers anyway, so Ringback keeps a single connection (StaticPool) and runs
-its short statements inline on the loop; there is no thread hop and no lock to reason about.
-Every write runs in `store.begin()`, committed before the response goes out; with WAL and
-`synchronous=FULL` (the default) a committed write survives a crash or power cut.
+Two backends implement it: `state/sqlite.py` (the embedded default: one connection, its short
+statements run inline on the event loop) and `state/postgres.py` (a connection pool, the work
+run in a bounded pool of threads so the loop never waits on the network). Async code hands
+database work to `await store.run(fn, *args)`, which does whichever is right for the backend;
+`state/backend.py` picks the backend from `--database`.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from pathlib import Path
-from typing import Any
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import ClassVar, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, delete, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from ringback.core.private_files import (
-    create_private_file,
-    make_private_dir,
-    private_temp_file,
-)
 from ringback.state import tables
 from ringback.state.migrations import MIGRATIONS
 
@@ -50,6 +47,15 @@ WORLD_TABLES = ["handset_behaviours"]
 # what a failing database raises, for the layers above that must tell it apart
 DatabaseError = DBAPIError
 
+# an upsert both dialects take as written (SQLite 3.24+, PostgreSQL 9.5+)
+_SET_META = text(
+    "INSERT INTO meta (key, value) VALUES (:k, :v) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 class Tx:
     """One open transaction, opaque outside `ringback.state`: only state/ touches `conn`."""
@@ -60,47 +66,97 @@ class Tx:
         self.conn = conn
 
 
-class Store:
-    def __init__(self, path: str, synchronous: str = "FULL") -> None:
-        self.path = path
-        self.in_memory = path == ":memory:"
-        url = "sqlite://" if self.in_memory else f"sqlite:///{path}"
-        if not self.in_memory:
-            # SQLite gives its -wal and -shm the database file's mode: 0600 from the start.
-            # A path that cannot be created is left for SQLite to report in its own words.
-            with suppress(OSError):
-                create_private_file(Path(path))
-        self.engine: Engine = create_engine(
-            url,
-            poolclass=StaticPool,
-            connect_args={"check_same_thread": False},
+class DatabaseUnreachable(Exception):
+    """The database did not answer at start-up: the one line `ringback serve` prints."""
+
+
+class SnapshotMismatch(Exception):
+    """A snapshot saved by another schema version: restoring it would not fit the tables."""
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    name: str
+    bytes: int
+    saved_at: float
+
+
+def unavailable(exc: BaseException) -> bool:
+    """A database that is down, unreachable or too busy to answer (worth a 503 and a retry),
+    as opposed to a statement that failed (a bug: a 500)."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if type(orig).__module__.startswith("psycopg"):
+        # psycopg's OperationalError and its kin (AdminShutdown, TooManyConnections,
+        # CannotConnectNow…): refused, reset, shutting down, full; InterfaceError: closed
+        return any(
+            kind.__module__.startswith("psycopg")
+            and kind.__name__ in ("OperationalError", "InterfaceError")
+            for kind in type(orig).__mro__
         )
-        self._synchronous = synchronous
-        event.listen(self.engine, "connect", self._on_connect)
-        event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
-        self._conn: Connection = self.engine.connect()
-        # one connection, so one handle: yielded by every begin()
-        self._tx = Tx(self._conn)
+    # SQLite: another process holds the write lock past busy_timeout
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
-    def _on_connect(self, dbapi_conn: Any, _record: Any) -> None:
-        # pysqlite's own transaction handling is switched off so BEGIN is issued by SQLAlchemy
-        dbapi_conn.isolation_level = None
-        cursor = dbapi_conn.cursor()
-        if not self.in_memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA synchronous={self._synchronous}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
 
-    @contextmanager
-    def begin(self) -> Iterator[Tx]:
-        """A transaction; nested calls join the outer one."""
-        if self._conn.in_transaction():
-            yield self._tx
-            return
-        with self._conn.begin():
-            yield self._tx
+def describe(exc: BaseException) -> str:
+    """The first line of what the driver said, for a log line or an error body."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    return lines[0] if lines else type(orig).__name__
+
+
+class Outage:
+    """For loops that keep touching the database (scheduler, webhook dispatcher): one log line
+    when it goes away and one when it is back, never a traceback per pass."""
+
+    def __init__(self, log: logging.Logger, what: str) -> None:
+        self.log = log
+        self.what = what
+        self.down = False
+
+    def failed(self, exc: BaseException) -> bool:
+        """True (and logged once) if `exc` means the database is unavailable."""
+        if not unavailable(exc):
+            return False
+        if not self.down:
+            self.down = True
+            self.log.warning("%s: database unavailable (%s); retrying", self.what, describe(exc))
+        return True
+
+    def ok(self) -> None:
+        if self.down:
+            self.down = False
+            self.log.warning("%s: database available again", self.what)
+
+
+class Store(ABC):
+    kind: ClassVar[str]  # sqlite | postgresql, as GET /_ringback/health reports it
+    engine: Engine
+
+    @abstractmethod
+    def begin(self) -> AbstractContextManager[Tx]:
+        """A transaction; nested calls (on the same thread) join the outer one."""
+
+    @abstractmethod
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Database work from async code: `fn(*args)`, which opens its own `begin()`."""
+
+    async def transact(
+        self, fn: Callable[Concatenate[Tx, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`fn(tx, *args)` in a transaction of its own, from async code (through `run`)."""
+
+        def in_transaction() -> T:
+            with self.begin() as tx:
+                return fn(tx, *args, **kwargs)
+
+        return await self.run(in_transaction)
 
     @staticmethod
     @contextmanager
@@ -113,19 +169,22 @@ class Store:
         try:
             yield
         except BaseException:
-            conn.exec_driver_sql("ROLLBACK TO job")
+            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT job")
             raise
         finally:
-            conn.exec_driver_sql("RELEASE job")
+            conn.exec_driver_sql("RELEASE SAVEPOINT job")
+
+    @abstractmethod
+    def _lock_schema(self, conn: Connection) -> None:
+        """Held while migrating, so two processes starting at once do not both migrate."""
 
     def migrate(self) -> int:
         with self.begin() as tx:
             conn = tx.conn
-            conn.execute(
-                text("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            )
+            self._lock_schema(conn)
+            tables.meta.create(conn, checkfirst=True)
             current = conn.execute(
-                text("SELECT value FROM meta WHERE key = 'schema_version'")
+                select(tables.meta.c.value).where(tables.meta.c.key == "schema_version")
             ).scalar_one_or_none()
             version = int(current) if current else 0
             for number, _name, upgrade in MIGRATIONS:
@@ -143,51 +202,33 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.begin() as tx:
-            tx.conn.execute(
-                text(
-                    "INSERT INTO meta (key, value) VALUES (:k, :v) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
-                ),
-                {"k": key, "v": value},
-            )
+            tx.conn.execute(_SET_META, {"k": key, "v": value})
 
     def reset(self, api_key: str | None = None) -> None:
         with self.begin() as tx:
             conn = tx.conn
             if api_key is None:
-                for table in [*ACCOUNT_RESOURCES, *WORLD_TABLES]:
-                    conn.execute(text(f"DELETE FROM {table}"))
+                for name in [*ACCOUNT_RESOURCES, *WORLD_TABLES]:
+                    conn.execute(delete(tables.metadata.tables[name]))
             else:
-                for table in ACCOUNT_RESOURCES:
-                    conn.execute(text(f"DELETE FROM {table} WHERE api_key = :k"), {"k": api_key})
+                for name in ACCOUNT_RESOURCES:
+                    table = tables.metadata.tables[name]
+                    conn.execute(delete(table).where(table.c.api_key == api_key))
 
-    def _raw(self) -> sqlite3.Connection:
-        raw = self._conn.connection.dbapi_connection
-        assert isinstance(raw, sqlite3.Connection)
-        return raw
+    # snapshots: named copies of the whole state, kept across restarts
+    @abstractmethod
+    def save_snapshot(self, name: str) -> None: ...
 
-    def save_snapshot(self, target: Path) -> None:
-        """Copy the whole database with SQLite's online backup: consistent and fast."""
-        make_private_dir(target.parent)
-        tmp = private_temp_file(target)  # 0600; SQLite writes into the empty file
-        try:
-            dest = sqlite3.connect(tmp)
-            try:
-                self._raw().backup(dest)
-            finally:
-                dest.close()
-            tmp.replace(target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+    @abstractmethod
+    def restore_snapshot(self, name: str) -> bool:
+        """False if there is no snapshot of that name."""
 
-    def restore_snapshot(self, source: Path) -> None:
-        src = sqlite3.connect(source)
-        try:
-            src.backup(self._raw())
-        finally:
-            src.close()
+    @abstractmethod
+    def list_snapshots(self) -> list[SnapshotInfo]: ...
 
-    def close(self) -> None:
-        self._conn.close()
-        self.engine.dispose()
+    @abstractmethod
+    def delete_snapshot(self, name: str) -> bool:
+        """False if there is no snapshot of that name."""
+
+    @abstractmethod
+    def close(self) -> None: ...

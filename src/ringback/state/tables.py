@@ -1,4 +1,6 @@
-"""The schema, as SQLAlchemy Core tables. Versioned DDL lives in `state/migrations/`.
+"""The schema, as SQLAlchemy Core tables: the one source of truth. The migrations in
+`state/migrations/` build exactly this on SQLite and PostgreSQL; `tests/unit/state/test_schema.py`
+compares the migrated database with it (alembic's `compare_metadata`) on both.
 
 Money is stored as integer units of 1e-8 EUR (`*_units`), so that balances and charges add up
 exactly and a charge can be applied with one atomic UPDATE.
@@ -11,6 +13,8 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     Table,
@@ -18,6 +22,20 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+
+# `sqlite_autoincrement`: an id is never reused after a delete (SQLite's AUTOINCREMENT; a
+# PostgreSQL sequence never goes back anyway)
+
+
+def _account_key(nullable: bool = False) -> Column[str]:
+    """`api_key` of a row that goes with its account (deleted with it)."""
+    return Column(
+        "api_key",
+        Text,
+        ForeignKey("accounts.api_key", ondelete="CASCADE"),
+        nullable=nullable,
+    )
+
 
 meta = Table(
     "meta",
@@ -54,40 +72,45 @@ auto_reload_transactions = Table(
     "auto_reload_transactions",
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("api_key", Text, nullable=False),
+    _account_key(),
     Column("trx", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    Index("ix_auto_reload_transactions_api_key", "api_key", "seq"),
+    sqlite_autoincrement=True,
 )
 
 api_secrets = Table(
     "api_secrets",
     metadata,
     Column("id", Text, primary_key=True),
-    Column("api_key", Text, nullable=False, index=True),
+    _account_key(),
     Column("salt", Text, nullable=False),
     # sha256(salt + secret); the value itself is only ever shown once, at creation
     Column("digest", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    Index("ix_api_secrets_api_key", "api_key"),
 )
 
 applications = Table(
     "applications",
     metadata,
     Column("id", Text, primary_key=True),
-    Column("api_key", Text, nullable=False, index=True),
+    _account_key(),
     Column("name", Text, nullable=False),
     Column("capabilities", Text, nullable=False),  # JSON, as given (normalised) by the user
     Column("privacy", Text, nullable=False),  # JSON
     Column("public_key", Text, nullable=False),
     Column("created_at", Float, nullable=False),
     Column("seq", Integer, nullable=False),  # creation order, for stable list pages
+    Index("ix_applications_api_key_seq", "api_key", "seq"),
+    Index("ix_applications_seq", "seq"),
 )
 
 numbers = Table(
     "numbers",
     metadata,
     Column("msisdn", Text, primary_key=True),
-    Column("api_key", Text, nullable=False, index=True),
+    _account_key(),
     Column("country", Text, nullable=False),
     Column("type", Text, nullable=False),
     Column("features", Text, nullable=False),  # JSON list
@@ -102,18 +125,21 @@ numbers = Table(
     Column("messages_callback_value", Text, nullable=True),
     Column("bought_at", Float, nullable=False),
     Column("renews_at", Float, nullable=False),
+    Index("ix_numbers_api_key", "api_key"),
 )
 
 charges = Table(
     "charges",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("api_key", Text, nullable=False, index=True),
+    _account_key(),
     Column("product", Text, nullable=False),
     Column("reference", Text, nullable=False),
     Column("amount_units", BigInteger, nullable=False),  # positive = charged, negative = credit
     Column("balance_after_units", BigInteger, nullable=False),
     Column("created_at", Float, nullable=False),
+    Index("ix_charges_api_key", "api_key"),
+    sqlite_autoincrement=True,
 )
 
 jobs = Table(
@@ -121,12 +147,15 @@ jobs = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", Text, nullable=False),
-    Column("due_at", Float, nullable=False, index=True),
+    Column("due_at", Float, nullable=False),
     Column("payload", Text, nullable=False),  # JSON
-    Column("api_key", Text, nullable=True, index=True),
+    Column("api_key", Text, nullable=True),
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text, nullable=True),
     Column("created_at", Float, nullable=False),
+    Index("ix_jobs_due_at", "due_at"),
+    Index("ix_jobs_api_key", "api_key"),
+    sqlite_autoincrement=True,
 )
 
 auth_log = Table(
@@ -142,6 +171,7 @@ auth_log = Table(
     Column("mode", Text, nullable=False),  # strict: refused; soft: let through
     # (v0003) refusal, or warning: accepted, but Vonage itself may refuse it
     Column("level", Text, nullable=False, server_default="refusal"),
+    sqlite_autoincrement=True,
 )
 
 # --- the simulated network (v0002) ---
@@ -168,13 +198,16 @@ handset_messages = Table(
     Column("api_key", Text, nullable=True),  # the Ringback account on the other side, if any
     Column("reference", Text, nullable=True),  # message id(s) on the Vonage side
     Column("created_at", Float, nullable=False),
+    Index("ix_handset_messages_msisdn", "msisdn", "id"),
+    Index("ix_handset_messages_api_key", "api_key"),
+    sqlite_autoincrement=True,
 )
 
 sms_messages = Table(
     "sms_messages",
     metadata,
     Column("message_id", Text, primary_key=True),  # one row per part, as Vonage ids them
-    Column("api_key", Text, nullable=False),
+    _account_key(),
     Column("to_msisdn", Text, nullable=False),
     Column("sender", Text, nullable=False),
     Column("part", Integer, nullable=False),  # 1-based
@@ -196,6 +229,7 @@ sms_messages = Table(
     Column("final_at", Float, nullable=True),
     Column("converted", Boolean, nullable=True),
     Column("conversion_at", Float, nullable=True),
+    Index("ix_sms_messages_api_key", "api_key", "submitted_at"),
 )
 
 webhook_deliveries = Table(
@@ -220,13 +254,22 @@ webhook_deliveries = Table(
     Column("last_status", Integer, nullable=True),
     Column("last_error", Text, nullable=True),
     Column("reference", Text, nullable=True),  # what it is about, e.g. a message id
+    Index("ix_webhook_deliveries_pending", "status", "destination", "next_attempt_at", "id"),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_api_key", "api_key", "id"),
+    sqlite_autoincrement=True,
 )
 
 webhook_attempts = Table(
     "webhook_attempts",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("delivery_id", Integer, nullable=False),
+    Column(
+        "delivery_id",
+        Integer,
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("api_key", Text, nullable=True),
     Column("at", Float, nullable=False),
     Column("url", Text, nullable=False),
@@ -237,4 +280,7 @@ webhook_attempts = Table(
     Column("response_excerpt", Text, nullable=True),
     Column("latency_ms", Float, nullable=True),
     Column("error", Text, nullable=True),
+    Index("ix_webhook_attempts_delivery", "delivery_id", "id"),
+    Index("ix_webhook_attempts_api_key", "api_key", "id"),
+    sqlite_autoincrement=True,
 )

@@ -7,7 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Integer, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import GenericFunction
 
 from ringback.state.store import Tx
 from ringback.state.tables import webhook_attempts, webhook_deliveries
@@ -164,9 +167,22 @@ class Filter:
     limit: int = 100
 
 
+class instr(GenericFunction[int]):
+    """`instr(haystack, needle)`: where `needle` starts, 1-based, or 0. SQLite's name; PostgreSQL
+    calls it `strpos`."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(instr, "postgresql")
+def _strpos(element: instr, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
 def _url_condition(value: str) -> Any:
     if "://" not in value:
-        return func.instr(wd.c.url, value) > 0
+        return instr(wd.c.url, value) > 0
     if value.endswith(("/", "?", "#")):
         return func.substr(wd.c.url, 1, len(value)) == value
     head = func.substr(wd.c.url, 1, len(value)) == value

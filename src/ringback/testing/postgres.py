@@ -24,7 +24,7 @@ def server_binaries() -> Path | None:
     """The newest installed PostgreSQL server's bin directory, or None."""
     found = shutil.which("initdb")
     if found:
-        return Path(found).parent
+        return Path(found).resolve().parent  # through a link, e.g. /usr/local/bin/initdb
     versions = sorted(
         (Path(p) for pattern in SEARCH for p in glob.glob(pattern)),
         key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
@@ -89,6 +89,12 @@ class ThrowawayPostgres:
             **self._user,
         )
         self.port = _free_port()
+        self._pg_ctl_start(timeout)
+        return self
+
+    def _pg_ctl_start(self, timeout: float) -> None:
+        assert self.root is not None and self.bin is not None
+        data = self.root / "data"
         options = [
             f"-p {self.port}",
             "-c listen_addresses=127.0.0.1",
@@ -116,7 +122,21 @@ class ThrowawayPostgres:
             capture_output=True,
             **self._user,
         )
-        return self
+
+    def pause(self) -> None:
+        """Stop the server but keep its data: what a database outage looks like to Ringback."""
+        assert self.root is not None and self.bin is not None
+        data = self.root / "data"
+        subprocess.run(
+            [str(self.bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            check=True,
+            capture_output=True,
+            **self._user,
+        )
+
+    def resume(self, timeout: float = 30.0) -> None:
+        """Start the paused server again, on the same port with the same data."""
+        self._pg_ctl_start(timeout)
 
     def create_database(self, prefix: str = "ringback") -> str:
         """A new empty database (Debian's `createdb`: no SQL outside state/); returns its URL."""

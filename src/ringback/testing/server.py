@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from ringback.testing import backends
+
 
 class RingbackProcess:
     def __init__(self, data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> None:
@@ -23,6 +25,8 @@ class RingbackProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.info: dict[str, Any] = {}
         self.log_path = data_dir / "server.log"
+        # RINGBACK_TEST_BACKEND=postgresql: a database of its own, kept across restarts
+        self.database: str | None = None
 
     def start(self, timeout: float = 15.0) -> RingbackProcess:
         # private as Ringback keeps it: the log holds the banner, and the banner the secret
@@ -30,6 +34,12 @@ class RingbackProcess:
         runtime = self.data_dir / "server.json"
         runtime.unlink(missing_ok=True)
         log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        chosen = "RINGBACK_DATABASE" in self.env or any(
+            arg == "--database" or arg.startswith("--database=") for arg in self.extra_args
+        )
+        if self.database is None and not chosen and backends.on_postgres():
+            self.database = backends.new_database()
+        database = ["--database", self.database] if self.database else []
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -44,6 +54,7 @@ class RingbackProcess:
                 "0",
                 "--log-level",
                 "warning",
+                *database,
                 *self.extra_args,
             ],
             stdout=log,

@@ -21,10 +21,11 @@ from collections import deque
 
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
+from ringback.core.wakeup import Wakeup
 from ringback.state import accounts as account_state
 from ringback.state import webhook_deliveries as delivery_state
 from ringback.state.accounts import Account
-from ringback.state.store import Store, Tx
+from ringback.state.store import Outage, Store, Tx
 from ringback.state.webhook_deliveries import Delivery
 from ringback.webhooks import wire
 from ringback.webhooks.attempts import Attempt, interrupted, record
@@ -43,6 +44,8 @@ STOP_GRACE_SECONDS = 5.0
 # (HTTP/1.1 pipelining); 1 sends one at a time
 PIPELINE = 64
 WINDOW_BYTES = 256 * 1024
+# how often a pass is tried while the database is unavailable
+OUTAGE_RETRY_SECONDS = 1.0
 
 
 class Dispatcher:
@@ -66,8 +69,9 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._sender = Sender(connect_timeout, response_timeout)
         self._workers: dict[str, asyncio.Task[None]] = {}
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()  # set from worker threads too (PostgreSQL)
         self._stopping = False
+        self._outage = Outage(log, "webhooks")
 
     @property
     def connect_timeout(self) -> float:
@@ -104,8 +108,7 @@ class Dispatcher:
         """Start a worker for each destination with something due and none running yet."""
         if self._stopping:
             return 0
-        with self.store.begin() as tx:
-            destinations = delivery_state.due_destinations(tx, self.clock.now())
+        destinations = await self.store.transact(delivery_state.due_destinations, self.clock.now())
         started = 0
         for destination in destinations:
             if destination not in self._workers:
@@ -130,10 +133,9 @@ class Dispatcher:
         connection = self._sender.connection()
         try:
             while not self._stopping:
-                with self.store.begin() as tx:
-                    recorded = self._record(tx, done)
-                    batch = delivery_state.due_for(tx, destination, self.clock.now(), BATCH)
-                    accounts = self._accounts(tx, batch)
+                recorded, batch, accounts = await self.store.transact(
+                    self._next_batch, destination, done
+                )
                 if recorded:
                     self._notify()
                 if not batch:
@@ -143,22 +145,24 @@ class Dispatcher:
                 while queue and not self._stopping:
                     await self._send_window(queue, accounts, connection, done)
                     if len(done) >= FLUSH_SIZE or time.monotonic() - flushed >= FLUSH_SECONDS:
-                        with self.store.begin() as tx:
-                            self._record(tx, done)
+                        await self.store.transact(self._record, done)
                         self._notify()
                         flushed = time.monotonic()
-        except Exception:
-            log.exception("webhooks to %s: worker failed; pending deliveries stay due", destination)
+        except Exception as exc:
+            if not self._outage.failed(exc):
+                log.exception(
+                    "webhooks to %s: worker failed; pending deliveries stay due", destination
+                )
         finally:
             connection.close()
             try:
                 if done:
-                    with self.store.begin() as tx:
-                        self._record(tx, done)
+                    await self.store.transact(self._record, done)
                     self._notify()
-            except Exception:
+            except Exception as exc:
                 # not lost: unrecorded, those deliveries are still pending and due, so sent again
-                log.exception("webhooks to %s: attempts could not be recorded", destination)
+                if not self._outage.failed(exc):
+                    log.exception("webhooks to %s: attempts could not be recorded", destination)
             finally:
                 self._workers.pop(destination, None)
                 self.wake()
@@ -208,6 +212,14 @@ class Dispatcher:
                     done.append(Attempt(delivery, at, outgoing, outcome))
         queue.extendleft(reversed([delivery for delivery, _ in window[len(outcomes) :]]))
 
+    def _next_batch(
+        self, tx: Tx, destination: str, done: list[Attempt]
+    ) -> tuple[bool, list[Delivery], dict[str | None, Account]]:
+        """Record the attempts made so far, and read what is due next and who signs it."""
+        recorded = self._record(tx, done)
+        batch = delivery_state.due_for(tx, destination, self.clock.now(), BATCH)
+        return recorded, batch, self._accounts(tx, batch)
+
     def _accounts(self, tx: Tx, batch: list[Delivery]) -> dict[str | None, Account]:
         """The accounts whose secrets sign this batch; one read per account, none if unsigned."""
         keys = {d.api_key for d in batch if d.signing is not None and d.api_key}
@@ -231,13 +243,19 @@ class Dispatcher:
 
     async def run_forever(self) -> None:
         while not self._stopping:
+            interval = self.interval
             try:
                 await self.run_due()
-            except Exception:
-                log.exception("webhook dispatch pass failed")
+            except Exception as exc:
+                if self._outage.failed(exc):
+                    interval = max(interval, OUTAGE_RETRY_SECONDS)
+                else:
+                    log.exception("webhook dispatch pass failed")
+            else:
+                self._outage.ok()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+                await asyncio.wait_for(self._wake.wait(), timeout=interval)
 
     async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         """Attempts in flight may finish within `grace` and are recorded; the rest are cut

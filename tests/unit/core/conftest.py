@@ -30,6 +30,7 @@ from ringback.state import accounts as account_state
 from ringback.state.accounts import Account
 from ringback.state.store import Store
 from ringback.state.tables import applications, auth_log
+from ringback.testing.backends import new_store
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,7 @@ class AuthWorld:
 
 @pytest.fixture
 def world(tmp_path: Any) -> Iterator[AuthWorld]:
-    store = Store(str(tmp_path / "t.db"))
-    store.migrate()
+    store = new_store(tmp_path, "t.db")
     # frozen on a whole second, so "now + n" in a test is exactly n seconds away
     clock = Clock(ClockState(frozen_at=float(int(time.time()))))
     yield AuthWorld(store, clock)

@@ -14,7 +14,7 @@ import pytest
 
 from ringback.core.private_files import make_private_dir, prepare_data_dir, write_private
 from ringback.core.tls import ensure_tls
-from ringback.state.store import Store
+from ringback.state.sqlite import SqliteStore
 
 # os.chmod calls, recorded into the list on top; audit hooks cannot be removed, so this one
 # records only while a test holds it open
@@ -86,11 +86,11 @@ def test_tls_files_and_the_sqlite_family_are_private_under_any_umask(
     data = tmp_path / "data"
     make_private_dir(data)
     ensure_tls(data, "127.0.0.1")
-    store = Store(str(data / "ringback.db"))
+    store = SqliteStore(str(data / "ringback.db"), snapshot_dir=data / "snapshots")
     try:
         store.migrate()
         store.set_meta("clock", "{}")
-        store.save_snapshot(data / "snapshots" / "before.db")
+        store.save_snapshot("before")
         found = modes(data)
     finally:
         store.close()

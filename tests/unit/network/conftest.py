@@ -20,6 +20,7 @@ from ringback.state import numbers as number_state
 from ringback.state import webhook_deliveries as delivery_state
 from ringback.state.numbers import OwnedNumber
 from ringback.state.webhook_deliveries import Delivery, Filter
+from ringback.testing import backends
 
 
 @dataclass
@@ -78,9 +79,8 @@ def make_world(tmp_path: Path, prices: dict[str, Any] | None = None) -> World:
     if prices is not None:
         price_path = tmp_path / "prices.json"
         price_path.write_text(json.dumps(prices))
-    settings = Settings(
-        data_dir=tmp_path, database=str(tmp_path / "r.db"), prices=price_path, seed=1
-    )
+    database = backends.new_database() if backends.on_postgres() else str(tmp_path / "r.db")
+    settings = Settings(data_dir=tmp_path, database=database, prices=price_path, seed=1)
     services = build_services(settings)
     services.clock.freeze()
     return World(services)

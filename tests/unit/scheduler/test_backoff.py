@@ -13,8 +13,9 @@ from ringback.core.clock import MAX_ADVANCE_SECONDS, Clock
 from ringback.scheduler.runner import MAX_BACKOFF_SECONDS, Scheduler, failure_backoff
 from ringback.state import jobs as job_state
 from ringback.state.jobs import Job
-from ringback.state.store import Store, Tx
+from ringback.state.store import Tx
 from ringback.state.tables import jobs
+from ringback.testing.backends import new_store
 from ringback.webhooks.attempts import MAX_RETRY_SECONDS, retry_delay
 
 
@@ -27,8 +28,7 @@ def test_backoffs_are_capped_for_any_attempt_count() -> None:
 
 
 def test_a_job_failing_forever_ten_years_on_is_retried_an_hour_later(tmp_path: Path) -> None:
-    store = Store(str(tmp_path / "jobs.db"))
-    store.migrate()
+    store = new_store(tmp_path, "jobs.db")
     clock = Clock()
     clock.freeze()
     clock.advance(MAX_ADVANCE_SECONDS)

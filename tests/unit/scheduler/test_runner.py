@@ -13,11 +13,11 @@ from ringback.scheduler.runner import Scheduler
 from ringback.state import jobs as job_state
 from ringback.state.jobs import Job
 from ringback.state.store import Store, Tx
+from ringback.testing.backends import new_store, reopen
 
 
 def make(tmp_path: Path) -> tuple[Store, Clock, Scheduler]:
-    store = Store(str(tmp_path / "jobs.db"))
-    store.migrate()
+    store = new_store(tmp_path, "jobs.db")
     clock = Clock()
     clock.freeze()
     return store, clock, Scheduler(store, clock)
@@ -108,9 +108,7 @@ def test_pending_jobs_survive_a_restart(tmp_path: Path) -> None:
     store, clock, scheduler = make(tmp_path)
     with store.begin() as tx:
         scheduler.schedule(tx, "later", clock.now() + 5, {"n": 1}, api_key="k")
-    store.close()
-    reopened = Store(str(tmp_path / "jobs.db"))
-    reopened.migrate()
+    reopened = reopen(store)
     ran: list[dict[str, object]] = []
 
     async def later(job: Job) -> None:

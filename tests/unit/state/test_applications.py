@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -15,6 +16,7 @@ from ringback.platform.provisioning import create_account
 from ringback.state import applications as state
 from ringback.state.store import Store, Tx
 from ringback.state.tables import numbers
+from ringback.testing.backends import new_store
 
 PEM = """-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxQHQjQpYkP8ZRM61XHCv
@@ -29,9 +31,8 @@ LQIDAQAB
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    store = Store(":memory:")
-    store.migrate()
+def store(tmp_path: Path) -> Iterator[Store]:
+    store = new_store(tmp_path)
     ids = Ids(3)
     with store.begin() as tx:
         for api_key in ("acct0001", "acct0002"):

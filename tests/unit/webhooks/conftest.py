@@ -19,6 +19,7 @@ from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state.store import Store
 from ringback.state.webhook_deliveries import Filter
+from ringback.testing.backends import new_store, reopen
 from ringback.testing.receiver import WebhookReceiver
 from ringback.webhooks import history, outbox
 from ringback.webhooks.dispatcher import Dispatcher
@@ -78,15 +79,12 @@ class Outbox:
 
     def reopen(self) -> None:
         """As a restart does: the same file, a new connection."""
-        self.store.close()
-        self.store = Store(str(self.path))
-        self.store.migrate()
+        self.store = reopen(self.store)
 
 
 @pytest.fixture
 def box(tmp_path: Path) -> Iterator[Outbox]:
-    store = Store(str(tmp_path / "outbox.db"))
-    store.migrate()
+    store = new_store(tmp_path, "outbox.db")
     clock = Clock()
     clock.freeze()
     made = Outbox(tmp_path / "outbox.db", store, clock)

@@ -7,7 +7,8 @@ No `request_id` on errors: neither fixture has one. The status codes are number-
 niStandardAdvancedStatus; the throttled text is what Vonage's gateway answers (its `nii` rate
 limit tests look for "Busy (Throttled) Please re-try" in an HTTP 200 body).
 
-Only the router's own 404 and 405 keep their HTTP status (an unknown path is not a lookup).
+Only the router's own 404 and 405 keep their HTTP status (an unknown path is not a lookup), and
+a 503 (Ringback's database is down: retry).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def status_of(error: RingbackError) -> tuple[int, str]:
         return error.ni_status, text
     if error.status == 400 and error.detail.startswith(_UNREADABLE_BODY):
         return UNPARSEABLE, MESSAGES[UNPARSEABLE]
+    if error.status == 503:  # Ringback's database is down
+        return INTERNAL, f"{MESSAGES[INTERNAL]} :: {error.detail}"
     ni_status = _BY_HTTP_STATUS.get(error.status, INTERNAL)
     if ni_status == INVALID:
         return ni_status, f"{MESSAGES[INVALID]} :: {error.detail}"
@@ -88,7 +91,7 @@ def xml_response(root: ET.Element, http_status: int = 200) -> Response:
 
 
 def _http_status(error: RingbackError) -> int:
-    return error.status if error.status in (404, 405) else 200
+    return error.status if error.status in (404, 405, 503) else 200
 
 
 class InsightErrorStyle:
@@ -102,10 +105,14 @@ class InsightErrorStyle:
     def render(self, error: RingbackError, instance: str) -> Response:
         ni_status, text = status_of(error)
         if self.xml:
-            return xml_response(self._xml(ni_status, text), _http_status(error))
-        key = "error_text" if self.async_shape else "status_message"
-        body = {"status": ni_status, key: text}
-        return VonageJSON(body, status_code=_http_status(error), headers=SUNSET_HEADERS)
+            response = xml_response(self._xml(ni_status, text), _http_status(error))
+        else:
+            key = "error_text" if self.async_shape else "status_message"
+            body = {"status": ni_status, key: text}
+            response = VonageJSON(body, status_code=_http_status(error), headers=SUNSET_HEADERS)
+        if error.status == 503:
+            response.headers.update(error.headers)  # Retry-After
+        return response
 
     def _xml(self, ni_status: int, text: str) -> ET.Element:
         root = ET.Element("lookup")

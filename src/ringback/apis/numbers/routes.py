@@ -157,8 +157,9 @@ def routes() -> list[Any]:
 
 def register_jobs(services: Services) -> None:
     async def renew_number(job: Job) -> None:
-        with services.store.begin() as tx:
-            renewals.renew(tx, services.billing, services.scheduler, job.payload)
+        await services.store.transact(
+            renewals.renew, services.billing, services.scheduler, job.payload
+        )
 
     services.scheduler.register(renewals.RENEW_JOB, renew_number)
 

@@ -23,6 +23,7 @@ from ringback.core.errors import (
     PayloadTooLarge,
     RateLimited,
     RingbackError,
+    ServiceUnavailable,
 )
 from ringback.core.responses import VonageJSON
 from ringback.platform.auth import AuthRefused
@@ -115,12 +116,15 @@ def as_refusal(error: RingbackError) -> SmsRefused:
         return SmsRefused(BAD_CREDENTIALS)
     if error.status < 500:
         return SmsRefused(INVALID, error.detail)
+    if isinstance(error, ServiceUnavailable):
+        return SmsRefused(INTERNAL, error.detail)
     return SmsRefused(INTERNAL)
 
 
 class SmsErrorStyle:
     """HTTP 200 with the status in the body; only the router's 404 and 405 (a path or method
-    the API does not have) keep their HTTP status, still with this body."""
+    the API does not have) and a 503 (Ringback's database is down) keep their HTTP status,
+    still with this body."""
 
     def __init__(self, xml: bool = False) -> None:
         self.xml = xml
@@ -130,8 +134,12 @@ class SmsErrorStyle:
         entry = {"status": str(refusal.code), "error-text": refusal.text}
         if refusal.to is not None:
             entry = {"to": refusal.to, **entry}
-        http_status = error.status if isinstance(error, (NotFound, MethodNotAllowed)) else 200
-        return wire.answer([entry], xml=self.xml, error=True, status_code=http_status)
+        kept = (NotFound, MethodNotAllowed, ServiceUnavailable)
+        http_status = error.status if isinstance(error, kept) else 200
+        response = wire.answer([entry], xml=self.xml, error=True, status_code=http_status)
+        if error.status == 503:
+            response.headers.update(error.headers)  # Retry-After
+        return response
 
 
 class ConversionErrorStyle:

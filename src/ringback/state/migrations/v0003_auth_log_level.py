@@ -3,13 +3,12 @@ that was accepted but that Vonage itself may refuse."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Column, Connection, Text
 
-STATEMENTS = [
-    "ALTER TABLE auth_log ADD COLUMN level TEXT NOT NULL DEFAULT 'refusal'",
-]
+from ringback.state.migrations.operations import operations
 
 
 def upgrade(conn: Connection) -> None:
-    for statement in STATEMENTS:
-        conn.execute(text(statement))
+    operations(conn).add_column(
+        "auth_log", Column("level", Text, nullable=False, server_default="refusal")
+    )

@@ -1,0 +1,144 @@
+"""The embedded backend: SQLite, a file in WAL mode (or `:memory:`), one connection.
+
+SQLite serialises writers anyway, so Ringback keeps a single connection (StaticPool) and runs
+its short statements inline on the event loop: `run()` calls the function right there, no
+thread hop, no lock to reason about (measured in docs/architecture.md, "State": a hop to a
+thread costs more than most of these transactions). Every write runs in `begin()`, committed
+before the response goes out; with WAL and `synchronous=FULL` (the default) a committed write
+survives a crash or power cut.
+
+Snapshots are files, `<data-dir>/snapshots/<name>.db`, written with SQLite's online backup.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+from ringback.core.private_files import (
+    create_private_file,
+    make_private_dir,
+    private_temp_file,
+)
+from ringback.state.store import P, SnapshotInfo, Store, T, Tx
+
+
+class SqliteStore(Store):
+    kind = "sqlite"
+
+    def __init__(
+        self,
+        path: str,
+        synchronous: str = "FULL",
+        snapshot_dir: Path | None = None,
+    ) -> None:
+        self.path = path
+        self.in_memory = path == ":memory:"
+        if snapshot_dir is None and not self.in_memory:
+            snapshot_dir = Path(path).parent / "snapshots"
+        self.snapshot_dir = snapshot_dir
+        url = "sqlite://" if self.in_memory else f"sqlite:///{path}"
+        if not self.in_memory:
+            # SQLite gives its -wal and -shm the database file's mode: 0600 from the start.
+            # A path that cannot be created is left for SQLite to report in its own words.
+            with suppress(OSError):
+                create_private_file(Path(path))
+        self.engine = create_engine(
+            url,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+        )
+        self._synchronous = synchronous
+        event.listen(self.engine, "connect", self._on_connect)
+        event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        self._conn: Connection = self.engine.connect()
+        # one connection, so one handle: yielded by every begin()
+        self._tx = Tx(self._conn)
+
+    def _on_connect(self, dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling is switched off so BEGIN is issued by SQLAlchemy
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        if not self.in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={self._synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @contextmanager
+    def begin(self) -> Iterator[Tx]:
+        if self._conn.in_transaction():
+            yield self._tx
+            return
+        with self._conn.begin():
+            yield self._tx
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        return fn(*args, **kwargs)
+
+    def _raw(self) -> sqlite3.Connection:
+        raw = self._conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        return raw
+
+    def _lock_schema(self, conn: Connection) -> None:
+        """Nothing to take: SQLite lets one writer at a time migrate anyway."""
+
+    def _snapshot_path(self, name: str) -> Path:
+        if self.snapshot_dir is None:
+            raise RuntimeError("an in-memory store keeps snapshots only given a snapshot_dir")
+        return self.snapshot_dir / f"{name}.db"
+
+    def save_snapshot(self, name: str) -> None:
+        """Copy the whole database with SQLite's online backup: consistent and fast."""
+        target = self._snapshot_path(name)
+        make_private_dir(target.parent)
+        tmp = private_temp_file(target)  # 0600; SQLite writes into the empty file
+        try:
+            dest = sqlite3.connect(tmp)
+            try:
+                self._raw().backup(dest)
+            finally:
+                dest.close()
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def restore_snapshot(self, name: str) -> bool:
+        source = self._snapshot_path(name)
+        if not source.exists():
+            return False
+        src = sqlite3.connect(source)
+        try:
+            src.backup(self._raw())
+        finally:
+            src.close()
+        return True
+
+    def list_snapshots(self) -> list[SnapshotInfo]:
+        if self.snapshot_dir is None or not self.snapshot_dir.exists():
+            return []
+        found = []
+        for path in sorted(self.snapshot_dir.glob("*.db")):
+            stat = path.stat()
+            found.append(SnapshotInfo(path.stem, stat.st_size, stat.st_mtime))
+        return found
+
+    def delete_snapshot(self, name: str) -> bool:
+        path = self._snapshot_path(name)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True
+
+    def close(self) -> None:
+        self._conn.close()
+        self.engine.dispose()

@@ -1,0 +1,84 @@
+"""Which database the tests run on. `RINGBACK_TEST_BACKEND=postgresql` starts one throwaway
+PostgreSQL cluster per test session (Debian's `postgresql` package) and gives every store and
+every `RingbackProcess` without its own `--database` a fresh database on it; unset (or
+`sqlite`) keeps SQLite files, as a user gets by default."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from pathlib import Path
+
+from ringback.state.backend import open_store
+from ringback.state.postgres import PostgresStore
+from ringback.state.sqlite import SqliteStore
+from ringback.state.store import Store
+from ringback.testing.postgres import ThrowawayPostgres
+
+ENV = "RINGBACK_TEST_BACKEND"
+BACKENDS = ("sqlite", "postgresql")
+
+_cluster: ThrowawayPostgres | None = None
+_lock = threading.Lock()
+
+
+def backend() -> str:
+    """`sqlite` or `postgresql`, from RINGBACK_TEST_BACKEND."""
+    value = os.environ.get(ENV, "sqlite").strip().lower() or "sqlite"
+    if value == "postgres":
+        value = "postgresql"
+    if value not in BACKENDS:
+        raise RuntimeError(f"{ENV}={value!r}: use one of {', '.join(BACKENDS)}")
+    return value
+
+
+def on_postgres() -> bool:
+    return backend() == "postgresql"
+
+
+def cluster() -> ThrowawayPostgres:
+    """The session's PostgreSQL, started on first use and stopped when the process ends."""
+    global _cluster
+    with _lock:
+        if _cluster is None:
+            _cluster = ThrowawayPostgres().start()
+            atexit.register(stop_cluster)
+        return _cluster
+
+
+def stop_cluster() -> None:
+    global _cluster
+    with _lock:
+        if _cluster is not None:
+            _cluster.stop()
+            _cluster = None
+
+
+def new_database() -> str:
+    """What `--database` takes: a fresh PostgreSQL database's URL."""
+    return cluster().create_database()
+
+
+def new_store(tmp_path: Path, name: str = "ringback.db", *, migrate: bool = True) -> Store:
+    """A store on the test backend: `tmp_path/name` on SQLite, a fresh database on PostgreSQL
+    (snapshots in `tmp_path/snapshots` on SQLite, in the database on PostgreSQL)."""
+    if on_postgres():
+        store = open_store(new_database())
+    else:
+        store = open_store(str(tmp_path / name), snapshot_dir=tmp_path / "snapshots")
+    if migrate:
+        store.migrate()
+    return store
+
+
+def reopen(store: Store) -> Store:
+    """As a restart does: close `store`, open the same database anew (migrated)."""
+    store.close()
+    if isinstance(store, PostgresStore):
+        again = open_store(store.url)
+    else:
+        assert isinstance(store, SqliteStore)
+        again = open_store(store.path, snapshot_dir=store.snapshot_dir)
+    again.migrate()
+    return again
