@@ -94,22 +94,22 @@ def endpoint(
                 accepted=accepted,
                 sdk_signed_fields=sdk_signed_fields,
             )
-            refusal: AuthRefused | None = None
-            with services.store.begin() as tx:
+
+            def authenticated(tx: Tx) -> Response | dict[str, Any] | AuthRefused:
                 outcome = services.auth.authenticate(tx, auth_request)
                 if isinstance(outcome, AuthRefused):
-                    refusal = outcome
-                else:
-                    note_caller(
-                        request.scope.setdefault("state", {}),
-                        outcome.api_key,
-                        outcome.credential.value,
-                    )
-                    if rate_limit:
-                        services.limits.hit(rate_limit, outcome.api_key)
-                    result = handler(Ctx(request, params, outcome, services, tx))
-            if refusal is not None:
-                raise refusal
+                    return outcome  # its auth-log row is committed with the others
+                note_caller(
+                    request.scope.setdefault("state", {}), outcome.api_key, outcome.credential.value
+                )
+                if rate_limit:
+                    services.limits.hit(rate_limit, outcome.api_key)
+                return handler(Ctx(request, params, outcome, services, tx))
+
+            # the answer waits for the commit of the group this request joined
+            result = await services.store.commits.run(authenticated)
+            if isinstance(result, AuthRefused):
+                raise result
             if isinstance(result, Response):
                 return result
             return VonageJSON(result, status_code=status_code)

@@ -70,9 +70,9 @@ class Scheduler:
     async def run_due(self) -> int:
         ran = 0
         while True:
-            with self.store.begin() as tx:
-                due = job_state.due_jobs(tx, self.clock.now(), limit=SYNC_BATCH)
-                ran += self._run_sync(tx, due)
+            # the batch shares its commit with the requests of the same turn (commit_group.py)
+            due, count = await self.store.commits.run(self._sync_batch)
+            ran += count
             if not due:
                 return ran
             pending = [job for job in due if job.kind not in self.sync_handlers]
@@ -82,6 +82,10 @@ class Scheduler:
             await asyncio.sleep(0)  # requests waiting on the loop get a turn
             if len(due) < SYNC_BATCH and not pending:
                 return ran
+
+    def _sync_batch(self, tx: Tx) -> tuple[list[Job], int]:
+        due = job_state.due_jobs(tx, self.clock.now(), limit=SYNC_BATCH)
+        return due, self._run_sync(tx, due)
 
     def _run_sync(self, tx: Tx, due: list[Job]) -> int:
         ran = 0

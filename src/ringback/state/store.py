@@ -27,6 +27,7 @@ from ringback.core.private_files import (
     private_temp_file,
 )
 from ringback.state import tables
+from ringback.state.commit_group import CommitGroup
 from ringback.state.migrations import MIGRATIONS
 
 # what resetting an account wipes; its credentials (accounts, api_secrets) always stay
@@ -61,6 +62,10 @@ class Tx:
 
 
 class Store:
+    # one connection, one writer: requests that arrive together can share a commit
+    # (state/commit_group.py)
+    supports_group_commit = True
+
     def __init__(self, path: str, synchronous: str = "FULL") -> None:
         self.path = path
         self.in_memory = path == ":memory:"
@@ -81,6 +86,11 @@ class Store:
         self._conn: Connection = self.engine.connect()
         # one connection, so one handle: yielded by every begin()
         self._tx = Tx(self._conn)
+        self.commits = CommitGroup(self)
+
+    def open_tx(self) -> Tx:
+        """The connection's handle, for `CommitGroup`, which manages its own transaction."""
+        return self._tx
 
     def _on_connect(self, dbapi_conn: Any, _record: Any) -> None:
         # pysqlite's own transaction handling is switched off so BEGIN is issued by SQLAlchemy
@@ -95,7 +105,9 @@ class Store:
 
     @contextmanager
     def begin(self) -> Iterator[Tx]:
-        """A transaction; nested calls join the outer one."""
+        """A transaction; nested calls join the outer one. An open commit group is committed
+        first, unless this is called from inside one of its members."""
+        self.commits.settle()
         if self._conn.in_transaction():
             yield self._tx
             return
@@ -168,6 +180,7 @@ class Store:
 
     def save_snapshot(self, target: Path) -> None:
         """Copy the whole database with SQLite's online backup: consistent and fast."""
+        self.commits.settle()
         make_private_dir(target.parent)
         tmp = private_temp_file(target)  # 0600; SQLite writes into the empty file
         try:
@@ -182,6 +195,7 @@ class Store:
             raise
 
     def restore_snapshot(self, source: Path) -> None:
+        self.commits.settle()
         src = sqlite3.connect(source)
         try:
             src.backup(self._raw())
@@ -189,5 +203,6 @@ class Store:
             src.close()
 
     def close(self) -> None:
+        self.commits.settle()
         self._conn.close()
         self.engine.dispose()

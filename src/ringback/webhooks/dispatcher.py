@@ -130,10 +130,10 @@ class Dispatcher:
         connection = self._sender.connection()
         try:
             while not self._stopping:
-                with self.store.begin() as tx:
-                    recorded = self._record(tx, done)
-                    batch = delivery_state.due_for(tx, destination, self.clock.now(), BATCH)
-                    accounts = self._accounts(tx, batch)
+                # shares its commit with the requests of the same turn (state/commit_group.py)
+                recorded, batch, accounts = await self.store.commits.run(
+                    lambda tx: self._record_and_claim(tx, destination, done)
+                )
                 if recorded:
                     self._notify()
                 if not batch:
@@ -143,8 +143,7 @@ class Dispatcher:
                 while queue and not self._stopping:
                     await self._send_window(queue, accounts, connection, done)
                     if len(done) >= FLUSH_SIZE or time.monotonic() - flushed >= FLUSH_SECONDS:
-                        with self.store.begin() as tx:
-                            self._record(tx, done)
+                        await self.store.commits.run(lambda tx: self._record(tx, done))
                         self._notify()
                         flushed = time.monotonic()
         except Exception:
@@ -207,6 +206,13 @@ class Dispatcher:
                 for (delivery, outgoing), outcome in zip(window, outcomes, strict=False):
                     done.append(Attempt(delivery, at, outgoing, outcome))
         queue.extendleft(reversed([delivery for delivery, _ in window[len(outcomes) :]]))
+
+    def _record_and_claim(
+        self, tx: Tx, destination: str, done: list[Attempt]
+    ) -> tuple[bool, list[Delivery], dict[str | None, Account]]:
+        recorded = self._record(tx, done)
+        batch = delivery_state.due_for(tx, destination, self.clock.now(), BATCH)
+        return recorded, batch, self._accounts(tx, batch)
 
     def _accounts(self, tx: Tx, batch: list[Delivery]) -> dict[str | None, Account]:
         """The accounts whose secrets sign this batch; one read per account, none if unsigned."""
