@@ -78,6 +78,8 @@ def update_account(tx: Tx, api_key: str, **values: Any) -> Account | None:
 
 
 def delete_account(tx: Tx, api_key: str) -> bool:
+    if tx.credentials is not None:
+        tx.credentials.forget_account(api_key)
     result = tx.conn.execute(delete(accounts).where(accounts.c.api_key == api_key))
     return bool(result.rowcount)
 
@@ -110,6 +112,8 @@ def count_secrets(tx: Tx, api_key: str) -> int:
 
 
 def delete_secret(tx: Tx, api_key: str, secret_id: str) -> bool:
+    if tx.credentials is not None:
+        tx.credentials.forget_account(api_key)
     result = tx.conn.execute(
         delete(api_secrets).where(api_secrets.c.api_key == api_key, api_secrets.c.id == secret_id)
     )
@@ -131,7 +135,15 @@ def account_if_secret_matches(tx: Tx, api_key: str, secret: str) -> tuple[Accoun
     if not rows:
         return None, False
     matches = any(r.salt is not None and secret_matches(secret, r.salt, r.digest) for r in rows)
+    if matches and tx.credentials is not None:
+        tx.credentials.remember(api_key, secret)
     return _account(rows[0]), matches
+
+
+def secret_known(tx: Tx, api_key: str, secret: str) -> bool:
+    """True if this key and secret were verified before and neither the secret nor the account
+    was deleted since: no query (state/credential_cache.py). False means: ask the store."""
+    return tx.credentials is not None and tx.credentials.verified(api_key, secret)
 
 
 def secret_is_valid(tx: Tx, api_key: str, secret: str) -> bool:

@@ -28,6 +28,7 @@ from ringback.core.private_files import (
 )
 from ringback.state import tables
 from ringback.state.commit_group import CommitGroup
+from ringback.state.credential_cache import CredentialCache
 from ringback.state.migrations import MIGRATIONS
 
 # what resetting an account wipes; its credentials (accounts, api_secrets) always stay
@@ -53,12 +54,15 @@ DatabaseError = DBAPIError
 
 
 class Tx:
-    """One open transaction, opaque outside `ringback.state`: only state/ touches `conn`."""
+    """One open transaction, opaque outside `ringback.state`: only state/ touches `conn`.
+    `credentials` is the store's cache of verified credentials, None where it may not be
+    used (state/credential_cache.py)."""
 
-    __slots__ = ("conn",)
+    __slots__ = ("conn", "credentials")
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, credentials: CredentialCache | None = None) -> None:
         self.conn = conn
+        self.credentials = credentials
 
 
 class Store:
@@ -85,8 +89,10 @@ class Store:
         event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         self._conn: Connection = self.engine.connect()
         # one connection, so one handle: yielded by every begin()
-        self._tx = Tx(self._conn)
+        self.credentials = CredentialCache()
+        self._tx = Tx(self._conn, self.credentials)
         self.commits = CommitGroup(self)
+        self.commits.on_failure.append(self.credentials.clear)
 
     def open_tx(self) -> Tx:
         """The connection's handle, for `CommitGroup`, which manages its own transaction."""
@@ -164,6 +170,7 @@ class Store:
             )
 
     def reset(self, api_key: str | None = None) -> None:
+        self.credentials.clear()  # applications go; the secrets stay, but this is rare
         with self.begin() as tx:
             conn = tx.conn
             if api_key is None:
@@ -196,6 +203,7 @@ class Store:
 
     def restore_snapshot(self, source: Path) -> None:
         self.commits.settle()
+        self.credentials.clear()
         src = sqlite3.connect(source)
         try:
             src.backup(self._raw())

@@ -20,7 +20,6 @@ from ringback.network.numbering import NumberInfo
 from ringback.network.sms_encoding import Encoding, Segments, segment_binary, segment_text
 from ringback.state import numbers as number_state
 from ringback.state import sms_parts as part_state
-from ringback.state.accounts import Account
 from ringback.state.sms_parts import SUBMITTED, Part
 from ringback.state.store import Tx
 
@@ -60,7 +59,7 @@ def segments_of(request: SmsRequest) -> Segments:
     return segment_text(request.text, Encoding.UCS2 if request.type == "unicode" else Encoding.GSM7)
 
 
-def check_sender(tx: Tx, account: Account, request: SmsRequest, info: NumberInfo | None) -> None:
+def check_sender(tx: Tx, api_key: str, request: SmsRequest, info: NumberInfo | None) -> None:
     """To the US and Canada, `from` must be a number the sending account rents (in real life a
     10DLC or toll-free number registered for SMS); an alphanumeric ID or anyone else's number
     is status 15."""
@@ -68,7 +67,7 @@ def check_sender(tx: Tx, account: Account, request: SmsRequest, info: NumberInfo
         return
     msisdn = numbering.normalise(request.sender)
     owned = number_state.get_number(tx, msisdn) if msisdn else None
-    if owned is None or owned.api_key != account.api_key:
+    if owned is None or owned.api_key != api_key:
         raise SmsRefused(ILLEGAL_SENDER, to=request.to)
 
 
@@ -80,7 +79,7 @@ def _price(services: Services, region: str | None, network: str | None) -> Decim
 
 
 def submit(
-    tx: Tx, services: Services, account: Account, request: SmsRequest
+    tx: Tx, services: Services, api_key: str, request: SmsRequest
 ) -> list[Submitted | Unpaid]:
     """One entry per part: sent, or unpaid when the balance ran out before it. Raises
     SmsRefused with the status that refuses the whole message (6 unroutable, 15 illegal
@@ -91,7 +90,7 @@ def submit(
     valid = behaviour.valid if behaviour.valid is not None else bool(info and info.valid)
     if not valid:
         raise SmsRefused(UNROUTABLE, to=request.to)
-    check_sender(tx, account, request, info)
+    check_sender(tx, api_key, request, info)
     if behaviour.submit_status:
         raise SmsRefused(behaviour.submit_status, to=request.to)
     segments = segments_of(request)
@@ -106,7 +105,7 @@ def submit(
     expires = behaviour.delay_seconds * 1000 > request.ttl_ms
     due = now + (request.ttl_ms / 1000 if expires else behaviour.delay_seconds)
     ids = [services.ids.uuid() for _ in segments.parts]
-    balances = _charge_in_order(tx, services, account, price, ids)
+    balances = _charge_in_order(tx, services, api_key, price, ids)
     sent = ids[: len(balances)]
     answer: list[Submitted | Unpaid] = []
     for index, (message_id, body, balance) in enumerate(
@@ -116,7 +115,7 @@ def submit(
             tx,
             Part(
                 message_id=message_id,
-                api_key=account.api_key,
+                api_key=api_key,
                 to_msisdn=request.to,
                 sender=request.sender,
                 part=index + 1,
@@ -142,7 +141,7 @@ def submit(
         )
         # only the parts sent: a message missing parts is never put together on the handset
         payload = {"message_id": message_id, "message_ids": sent, "expires": expires}
-        services.scheduler.schedule(tx, DELIVER_JOB, due, payload, account.api_key)
+        services.scheduler.schedule(tx, DELIVER_JOB, due, payload, api_key)
         answer.append(
             Submitted(
                 message_id=message_id,
@@ -154,32 +153,30 @@ def submit(
                 account_ref=request.account_ref,
             )
         )
-    left = balances[-1] if balances else services.billing.balance_units(tx, account.api_key)
+    left = balances[-1] if balances else services.billing.balance_units(tx, api_key)
     unpaid = Unpaid(request.to, price, left or 0, network)
     answer.extend(unpaid for _ in ids[len(balances) :])
     return answer
 
 
 def _charge_in_order(
-    tx: Tx, services: Services, account: Account, price: Decimal, ids: list[str]
+    tx: Tx, services: Services, api_key: str, price: Decimal, ids: list[str]
 ) -> list[int]:
     """Charge one part per id until the balance runs out; the balance after each charge."""
     balances = []
     for message_id in ids:
         try:
-            balances.append(
-                services.billing.charge(tx, account.api_key, PRODUCT, price, message_id)
-            )
+            balances.append(services.billing.charge(tx, api_key, PRODUCT, price, message_id))
         except InsufficientCredit:
             break  # every part costs the same: the ones after cannot be paid either
     return balances
 
 
-def convert(tx: Tx, services: Services, account: Account, req: ConversionRequest) -> None:
+def convert(tx: Tx, services: Services, api_key: str, req: ConversionRequest) -> None:
     """Record a conversion on one of the account's own parts; any other id (unknown, or
     another account's) is invalid, as Vonage cannot tell them apart for you."""
     part = part_state.get(tx, req.message_id)
-    if part is None or part.api_key != account.api_key:
+    if part is None or part.api_key != api_key:
         raise InvalidParameters("Invalid parameters")
     at = req.at if req.at is not None else services.clock.now()
     part_state.convert(tx, part.message_id, req.delivered, at)
