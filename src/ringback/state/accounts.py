@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ringback.core.secrets import hash_secret, secret_matches
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import accounts, api_secrets, auto_reload_transactions
 
@@ -49,11 +50,11 @@ def _account(row: Any) -> Account:
     return Account(*row[: len(_COLUMNS)])
 
 
-_ACCOUNT = select(*_COLUMNS).where(accounts.c.api_key == bindparam("api_key"))
+_ACCOUNT = Prepared(select(*_COLUMNS).where(accounts.c.api_key == bindparam("api_key")))
 
 
 def get_account(tx: Tx, api_key: str) -> Account | None:
-    row = tx.conn.execute(_ACCOUNT, {"api_key": api_key}).first()
+    row = _ACCOUNT.first(tx, {"api_key": api_key})
     return _account(row) if row else None
 
 
