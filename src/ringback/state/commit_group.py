@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ringback.core.errors import InternalError
+from ringback.state.prepared import run_sql
 
 if TYPE_CHECKING:
     from sqlalchemy import RootTransaction
@@ -68,17 +69,16 @@ class CommitGroup:
             raise RuntimeError("CommitGroup.run is not re-entrant")
         group = self._open or self._start()
         tx = self._store.open_tx()
-        conn = tx.conn
         self._inside = True
         try:
-            conn.exec_driver_sql("SAVEPOINT member")
+            run_sql(tx, "SAVEPOINT member")
             try:
                 result = work(tx)
             except BaseException:
-                conn.exec_driver_sql("ROLLBACK TO member")
+                run_sql(tx, "ROLLBACK TO member")
                 raise
             finally:
-                conn.exec_driver_sql("RELEASE member")
+                run_sql(tx, "RELEASE member")
         finally:
             self._inside = False
         group.members += 1
