@@ -5,8 +5,9 @@ transaction) and calls the repositories (`state/<resource>.py`), never the conne
 
 SQLite serialises writers anyway, so Ringback keeps a single connection (StaticPool) and runs
 its short statements inline on the loop; there is no thread hop and no lock to reason about.
-Every write runs in `store.begin()`, committed before the response goes out; with WAL and
-`synchronous=FULL` (the default) a committed write survives a crash or power cut.
+Every write runs in `store.begin()` or in a commit group (`store.commits`, for requests, job
+batches and webhook records: state/commit_group.py), committed before the response goes out;
+with WAL and `synchronous=FULL` (the default) a committed write survives a crash or power cut.
 """
 
 from __future__ import annotations
