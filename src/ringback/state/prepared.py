@@ -9,6 +9,7 @@ processors are still applied where a type has one (Booleans come back as `bool` 
 0/1), and a DBAPI error is raised as SQLAlchemy's `DBAPIError` (the store's `DatabaseError`),
 as `Connection.execute` would.
 
+`tests/unit/state/test_prepared.py` runs some of them on PostgreSQL (psycopg 3) as well.
 Only for statements that run per request or per SMS part; everything else stays on Core.
 Statements with expanding `IN` parameters cannot be compiled once and stay on Core too. The
 connection's transaction must already be open (`Store.begin()` or a commit group issues BEGIN):
@@ -18,7 +19,7 @@ a DBAPI statement does not begin one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Dialect
@@ -37,7 +38,10 @@ class _Compiled:
     names: tuple[str, ...] | None  # positional parameter order; None: named (a dict)
     fixed: dict[str, Any]  # the statement's own values (literals in it, an OFFSET 0)
     binds: dict[str, Callable[[Any], Any]]
-    results: tuple[Processor, ...] | None  # None: no column needs converting
+    types: tuple[Any, ...]  # the result columns' SQLAlchemy types
+    # the result processors, made on the first execution: some need the DBAPI's type codes
+    # from the cursor (PostgreSQL's numerics); None: no column needs converting
+    results: list[tuple[Processor, ...] | None] = field(default_factory=list)
 
 
 class Prepared:
@@ -56,9 +60,7 @@ class Prepared:
             for name, processor in compiled._bind_processors.items()
             if processor is not None
         }
-        processors = tuple(
-            column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns
-        )
+        types = tuple(column[3] for column in compiled._result_columns)
         names = tuple(compiled.positiontup) if compiled.positional else None
         fixed = {
             name: bind.value
@@ -70,7 +72,7 @@ class Prepared:
             names,
             fixed,
             binds,
-            processors if any(p is not None for p in processors) else None,
+            types,
         )
 
     def execute(self, tx: Tx, params: Mapping[str, Any]) -> _Cursor:
@@ -91,7 +93,15 @@ class Prepared:
         args: Any = params if compiled.names is None else [params[n] for n in compiled.names]
         raw: Any = conn.connection.dbapi_connection
         try:
-            return _Cursor(raw.execute(compiled.sql, args), compiled.results)
+            cursor = raw.execute(compiled.sql, args)
+            if compiled.types and not compiled.results:
+                codes = [column[1] for column in cursor.description]
+                made = tuple(
+                    t._cached_result_processor(dialect, code)
+                    for t, code in zip(compiled.types, codes, strict=True)
+                )
+                compiled.results.append(made if any(p is not None for p in made) else None)
+            return _Cursor(cursor, compiled.results[0] if compiled.results else None)
         except dialect.loaded_dbapi.Error as exc:
             raise DBAPIError.instance(
                 compiled.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect

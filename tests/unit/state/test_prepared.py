@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from ringback.core.clock import Clock
 from ringback.core.ids import Ids
 from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
-from ringback.state import charges
-from ringback.state.store import DatabaseError, Store
+from ringback.state import charges, tables
+from ringback.state import jobs as job_state
+from ringback.state.accounts import Account
+from ringback.state.store import DatabaseError, Store, Tx
+from ringback.testing.postgres import ThrowawayPostgres, server_binaries
 
 
 @pytest.fixture
@@ -39,3 +43,30 @@ def test_a_failing_statement_raises_the_stores_error(store: Store) -> None:
         charges.record(tx, "nobody00", "sms", 1, "ref", 0, 0.0)
     with store.begin() as tx:
         assert charges.balance_units(tx, "nobody00") is None
+
+
+@pytest.mark.skipif(server_binaries() is None, reason="no PostgreSQL server binaries here")
+def test_the_same_statements_run_on_postgresql() -> None:
+    """Compiled for psycopg's dialect: named parameters, its numeric result processors."""
+    pg = ThrowawayPostgres().start()
+    try:
+        engine = create_engine(pg.url.replace("postgresql://", "postgresql+psycopg://"))
+        tables.metadata.create_all(engine)
+        with engine.begin() as conn:
+            tx = Tx(conn)
+            account = Account(
+                "pgacct01", "n", 1000, True, 0, "s", "md5hash", False, "", "", "POST", False, 1.5
+            )
+            account_state.insert_account(tx, account)
+            assert account_state.get_account(tx, "pgacct01") == account
+            assert charges.take(tx, "pgacct01", 10) == 990
+            job_id = job_state.add_job(tx, "k", 1.0, {"a": 1}, "pgacct01", 0.5)
+            (job,) = job_state.due_jobs(tx, 5.0, 10)
+            assert (job.id, job.payload, job.due_at) == (job_id, {"a": 1}, 1.0)
+            job_state.finish_job(tx, job_id)
+            assert job_state.due_jobs(tx, 5.0, 10) == []
+            with pytest.raises(DatabaseError):
+                charges.record(tx, "pgacct01", None, 1, "r", 0, 0.0)  # type: ignore[arg-type]
+        engine.dispose()
+    finally:
+        pg.stop()
