@@ -79,7 +79,7 @@ class Prepared:
         """The statement's cursor, its rows not yet fetched."""
         conn = tx.conn
         dialect = conn.dialect
-        key = (dialect.name, tuple(params) if self._by_columns else ())
+        key = (dialect.driver, tuple(params) if self._by_columns else ())
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(dialect, key[1])
