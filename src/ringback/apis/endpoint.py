@@ -96,23 +96,20 @@ def endpoint(
                 cross_site=request.headers.get("sec-fetch-site", "").lower() == "cross-site",
             )
 
-            def transaction() -> Response | dict[str, Any] | AuthRefused:
-                """The request's one transaction: inline on SQLite, on a worker thread on
-                PostgreSQL (`Store.run`)."""
-                with services.store.begin() as tx:
-                    outcome = services.auth.authenticate(tx, auth_request)
-                    if isinstance(outcome, AuthRefused):
-                        return outcome  # its auth-log row is committed; then it is raised
-                    note_caller(
-                        request.scope.setdefault("state", {}),
-                        outcome.api_key,
-                        outcome.credential.value,
-                    )
-                    if rate_limit:
-                        services.limits.hit(rate_limit, outcome.api_key)
-                    return handler(Ctx(request, params, outcome, services, tx))
+            def authenticated(tx: Tx) -> Response | dict[str, Any] | AuthRefused:
+                outcome = services.auth.authenticate(tx, auth_request)
+                if isinstance(outcome, AuthRefused):
+                    return outcome  # its auth-log row is committed with the others
+                note_caller(
+                    request.scope.setdefault("state", {}), outcome.api_key, outcome.credential.value
+                )
+                if rate_limit:
+                    services.limits.hit(rate_limit, outcome.api_key)
+                return handler(Ctx(request, params, outcome, services, tx))
 
-            result = await services.store.run(transaction)
+            # the request's one transaction: on SQLite in this turn's commit group (the answer
+            # waits for its commit), on PostgreSQL on a worker thread (`Store.transact`)
+            result = await services.store.transact(authenticated)
             if isinstance(result, AuthRefused):
                 raise result
             if isinstance(result, Response):

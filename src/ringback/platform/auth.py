@@ -19,10 +19,13 @@ import datetime as dt
 import enum
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeGuard
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from jwt.algorithms import RSAAlgorithm
 
 from ringback.core.clock import Clock
 from ringback.core.errors import InvalidParameters, Unauthorized
@@ -44,6 +47,7 @@ SDK_QUIRK_WARNING = (
 )
 
 log = logging.getLogger(__name__)
+_RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
 
 
 class Credential(enum.Enum):
@@ -63,13 +67,25 @@ class AuthMode(enum.Enum):
 
 @dataclass(frozen=True)
 class Principal:
-    account: Account
+    """Who is calling. The account row is read on first use, in the request's transaction: a
+    request whose credentials were verified before (state/credential_cache.py) runs no query
+    for them, and a handler that needs only the key (SMS) none for the account either."""
+
+    api_key: str
     credential: Credential
     application_id: str | None = None
+    known: Account | None = field(default=None, repr=False, compare=False)
+    tx: Tx | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def api_key(self) -> str:
-        return self.account.api_key
+    @cached_property
+    def account(self) -> Account:
+        if self.known is not None:
+            return self.known
+        assert self.tx is not None, "a principal without its account needs its transaction"
+        account = account_state.get_account(self.tx, self.api_key)
+        if account is None:  # deleted in this transaction, after authentication
+            raise AuthRefused("the account no longer exists", self.api_key)
+        return account
 
 
 class AuthRefused(Unauthorized):
@@ -113,7 +129,7 @@ class Authenticator:
             account = account or account_state.default_account(tx)
             if account is None:
                 return refusal
-            return Principal(account=account, credential=Credential.PARAMS)
+            return Principal(account.api_key, Credential.PARAMS, known=account)
 
     def _log(self, tx: Tx, req: AuthRequest, refusal: AuthRefused) -> None:
         auth_log.record(
@@ -163,13 +179,15 @@ class Authenticator:
             raise AuthRefused(f"{scheme.title()} authentication is not accepted by this API")
         raise AuthRefused("no credentials supplied")
 
-    def _account_with_secret(self, tx: Tx, api_key: str, secret: str) -> Account:
+    def _with_secret(self, tx: Tx, api_key: str, secret: str, kind: Credential) -> Principal:
+        if account_state.secret_known(tx, api_key, secret):
+            return Principal(api_key, kind, tx=tx)
         account, matches = account_state.account_if_secret_matches(tx, api_key, secret)
         if account is None:
             raise AuthRefused("unknown api_key", None)
         if not matches:
             raise AuthRefused("wrong api_secret", api_key)
-        return account
+        return Principal(api_key, kind, known=account)
 
     def _basic(self, tx: Tx, token: str) -> Principal:
         try:
@@ -179,14 +197,14 @@ class Authenticator:
         api_key, sep, secret = decoded.partition(":")
         if not sep or not api_key:
             raise AuthRefused("malformed Basic credentials")
-        return Principal(self._account_with_secret(tx, api_key, secret), Credential.BASIC)
+        return self._with_secret(tx, api_key, secret, Credential.BASIC)
 
     def _params(self, tx: Tx, params: RequestParams) -> Principal:
         api_key = _text(params, "api_key") or ""
         secret = _text(params, "api_secret")
         if secret is None:
             raise AuthRefused("api_secret missing", api_key or None)
-        return Principal(self._account_with_secret(tx, api_key, secret), Credential.PARAMS)
+        return self._with_secret(tx, api_key, secret, Credential.PARAMS)
 
     def _signature(self, tx: Tx, req: AuthRequest) -> Principal:
         params = req.params
@@ -216,7 +234,7 @@ class Authenticator:
             raise AuthRefused("signature does not match", api_key)
         if match is SignatureMatch.SDK_ABSENT_FIELDS:
             self._warn_sdk_quirk(tx, req, api_key)
-        return Principal(account, Credential.SIGNATURE)
+        return Principal(api_key, Credential.SIGNATURE, known=account)
 
     def _jwt(self, tx: Tx, token: str) -> Principal:
         try:
@@ -231,7 +249,10 @@ class Authenticator:
             raise AuthRefused("JWT has no application_id")
         if not app_id.isascii():  # ids are UUIDs; a lone surrogate cannot even be looked up
             raise AuthRefused("JWT application_id is not an application id")
-        found = application_state.public_key_of(tx, app_id)
+        try:
+            found = application_state.verifying_key(tx, app_id, _public_key)
+        except jwt.PyJWTError as exc:  # a stored key that is no RSA public key verifies nothing
+            raise AuthRefused("JWT signature does not verify") from exc
         if found is None:
             raise AuthRefused("JWT names an unknown application")
         api_key, public_key = found
@@ -250,10 +271,8 @@ class Authenticator:
         except jwt.PyJWTError as exc:
             raise AuthRefused("JWT signature does not verify", api_key) from exc
         self._check_times(verified, api_key)
-        account = account_state.get_account(tx, api_key)
-        if account is None:
-            raise AuthRefused("JWT application has no account")
-        return Principal(account, Credential.JWT, application_id=app_id)
+        # an application cannot outlive its account (ON DELETE CASCADE)
+        return Principal(api_key, Credential.JWT, application_id=app_id, tx=tx)
 
     def _check_times(self, claims: dict[str, object], api_key: str) -> None:
         now = self.clock.now()
@@ -275,6 +294,13 @@ class Authenticator:
                 raise AuthRefused("JWT nbf is not a number", api_key)
             if nbf > now + JWT_LEEWAY_SECONDS:
                 raise AuthRefused("JWT is not valid yet (nbf)", api_key)
+
+
+def _public_key(pem: str) -> RSAPublicKey:
+    key = _RS256.prepare_key(pem)
+    if not isinstance(key, RSAPublicKey):
+        raise jwt.InvalidKeyError("an application's key must be an RSA public key")
+    return key
 
 
 def signature_time(timestamp: str | None) -> float | None:

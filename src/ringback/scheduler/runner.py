@@ -81,8 +81,9 @@ class Scheduler:
     async def _run_due(self) -> int:
         ran = 0
         while True:
-            due, batch_ran = await self.store.transact(self._run_due_batch)
-            ran += batch_ran
+            # on SQLite the batch shares its commit with the requests of the same turn
+            due, count = await self.store.transact(self._sync_batch)
+            ran += count
             if not due:
                 return ran
             pending = [job for job in due if job.kind not in self.sync_handlers]
@@ -93,7 +94,7 @@ class Scheduler:
             if len(due) < SYNC_BATCH and not pending:
                 return ran
 
-    def _run_due_batch(self, tx: Tx) -> tuple[list[Job], int]:
+    def _sync_batch(self, tx: Tx) -> tuple[list[Job], int]:
         due = job_state.due_jobs(tx, self.clock.now(), limit=SYNC_BATCH)
         return due, self._run_sync(tx, due)
 

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ringback.core.secrets import hash_secret, secret_matches
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import accounts, api_secrets, auto_reload_transactions
 
@@ -49,11 +50,11 @@ def _account(row: Any) -> Account:
     return Account(*row[: len(_COLUMNS)])
 
 
-_ACCOUNT = select(*_COLUMNS).where(accounts.c.api_key == bindparam("api_key"))
+_ACCOUNT = Prepared(select(*_COLUMNS).where(accounts.c.api_key == bindparam("api_key")))
 
 
 def get_account(tx: Tx, api_key: str) -> Account | None:
-    row = tx.conn.execute(_ACCOUNT, {"api_key": api_key}).first()
+    row = _ACCOUNT.first(tx, {"api_key": api_key})
     return _account(row) if row else None
 
 
@@ -78,6 +79,8 @@ def update_account(tx: Tx, api_key: str, **values: Any) -> Account | None:
 
 
 def delete_account(tx: Tx, api_key: str) -> bool:
+    if tx.credentials is not None:
+        tx.credentials.forget_account(api_key)
     result = tx.conn.execute(delete(accounts).where(accounts.c.api_key == api_key))
     return bool(result.rowcount)
 
@@ -110,6 +113,8 @@ def count_secrets(tx: Tx, api_key: str) -> int:
 
 
 def delete_secret(tx: Tx, api_key: str, secret_id: str) -> bool:
+    if tx.credentials is not None:
+        tx.credentials.forget_account(api_key)
     result = tx.conn.execute(
         delete(api_secrets).where(api_secrets.c.api_key == api_key, api_secrets.c.id == secret_id)
     )
@@ -131,7 +136,15 @@ def account_if_secret_matches(tx: Tx, api_key: str, secret: str) -> tuple[Accoun
     if not rows:
         return None, False
     matches = any(r.salt is not None and secret_matches(secret, r.salt, r.digest) for r in rows)
+    if matches and tx.credentials is not None:
+        tx.credentials.remember(api_key, secret)
     return _account(rows[0]), matches
+
+
+def secret_known(tx: Tx, api_key: str, secret: str) -> bool:
+    """True if this key and secret were verified before and neither the secret nor the account
+    was deleted since: no query (state/credential_cache.py). False means: ask the store."""
+    return tx.credentials is not None and tx.credentials.verified(api_key, secret)
 
 
 def secret_is_valid(tx: Tx, api_key: str, secret: str) -> bool:

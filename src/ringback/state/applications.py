@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,24 @@ def public_key_of(tx: Tx, app_id: str) -> tuple[str, str] | None:
     """The application's account (api_key) and public key, for verifying its JWTs."""
     row = tx.conn.execute(_KEY, {"app_id": app_id}).first()
     return (row[0], row[1]) if row else None
+
+
+def verifying_key(tx: Tx, app_id: str, parse: Callable[[str], K]) -> tuple[str, K] | None:
+    """The application's account and its public key as `parse` makes it, parsed once per key
+    (state/credential_cache.py: forgotten when the application is replaced or deleted)."""
+    cache = tx.credentials
+    cached = cache.application_key(app_id) if cache is not None else None
+    if cached is not None:
+        api_key, key = cached
+        return api_key, key
+    found = public_key_of(tx, app_id)
+    if found is None:
+        return None
+    api_key, pem = found
+    parsed = parse(pem)
+    if cache is not None:
+        cache.remember_application(app_id, api_key, parsed)
+    return api_key, parsed
 
 
 def _owned(api_key: str, app_id: str) -> Any:
@@ -101,6 +122,8 @@ def replace_application(
     privacy: dict[str, Any],
     public_key: str,
 ) -> Application | None:
+    if tx.credentials is not None:
+        tx.credentials.forget_application(app_id)
     tx.conn.execute(
         update(applications)
         .where(_owned(api_key, app_id))
@@ -115,6 +138,8 @@ def replace_application(
 
 
 def delete_application(tx: Tx, api_key: str, app_id: str) -> bool:
+    if tx.credentials is not None:
+        tx.credentials.forget_application(app_id)
     result = tx.conn.execute(delete(applications).where(_owned(api_key, app_id)))
     return bool(result.rowcount)
 

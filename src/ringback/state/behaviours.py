@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, select, text
 
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import handset_behaviours
 
 # built once: every SMS submission and every part's delivery reads the destination's profile
-_PROFILE = select(handset_behaviours.c.profile, handset_behaviours.c.updated_at).where(
-    handset_behaviours.c.msisdn == bindparam("msisdn")
+_PROFILE = Prepared(
+    select(handset_behaviours.c.profile, handset_behaviours.c.updated_at).where(
+        handset_behaviours.c.msisdn == bindparam("msisdn")
+    )
 )
 _SAVE = text(
     "INSERT INTO handset_behaviours (msisdn, profile, updated_at) VALUES (:m, :p, :t) "
@@ -22,7 +25,7 @@ _CLEAR = delete(handset_behaviours).where(handset_behaviours.c.msisdn == bindpar
 
 def profile(tx: Tx, msisdn: str) -> tuple[str, float] | None:
     """The profile's JSON text and when it was set, if one was set on this number."""
-    row = tx.conn.execute(_PROFILE, {"msisdn": msisdn}).first()
+    row = _PROFILE.first(tx, {"msisdn": msisdn})
     return (row[0], row[1]) if row is not None else None
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, insert, select, update
 
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import accounts, charges
 
-_TAKE = (
+_TAKE = Prepared(
     update(accounts)
     .where(
         accounts.c.api_key == bindparam("key"),
@@ -26,14 +27,14 @@ _GIVE = (
     .values(balance_units=accounts.c.balance_units + bindparam("units"))
     .returning(accounts.c.balance_units)
 )
-_BALANCE = select(accounts.c.balance_units).where(accounts.c.api_key == bindparam("key"))
-_LEDGER = insert(charges)
+_BALANCE = Prepared(select(accounts.c.balance_units).where(accounts.c.api_key == bindparam("key")))
+_LEDGER = Prepared(insert(charges))
 
 
 def take(tx: Tx, api_key: str, units: int) -> int | None:
     """The balance after taking `units`; None if the account is unknown or cannot pay."""
-    after = tx.conn.execute(_TAKE, {"key": api_key, "units": units}).scalar_one_or_none()
-    return int(after) if after is not None else None
+    row = _TAKE.first(tx, {"key": api_key, "units": units})
+    return int(row[0]) if row is not None else None
 
 
 def give(tx: Tx, api_key: str, units: int) -> int | None:
@@ -43,16 +44,16 @@ def give(tx: Tx, api_key: str, units: int) -> int | None:
 
 
 def balance_units(tx: Tx, api_key: str) -> int | None:
-    value = tx.conn.execute(_BALANCE, {"key": api_key}).scalar_one_or_none()
-    return int(value) if value is not None else None
+    row = _BALANCE.first(tx, {"key": api_key})
+    return int(row[0]) if row is not None else None
 
 
 def record(
     tx: Tx, api_key: str, product: str, units: int, reference: str, after: int, now: float
 ) -> None:
     """A ledger row: `units` taken (negative: given) and the balance after it."""
-    tx.conn.execute(
-        _LEDGER,
+    _LEDGER.run(
+        tx,
         {
             "api_key": api_key,
             "product": product,

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import handset_messages
 
@@ -30,7 +31,7 @@ class HandsetMessage:
 
 
 # built once: every SMS delivered to a handset is recorded
-_RECORD = insert(handset_messages)
+_RECORD = Prepared(insert(handset_messages).returning(handset_messages.c.id))
 
 
 def record(
@@ -47,8 +48,8 @@ def record(
     api_key: str | None = None,
     reference: str | None = None,
 ) -> int:
-    result = tx.conn.execute(
-        _RECORD,
+    row = _RECORD.first(
+        tx,
         {
             "msisdn": msisdn,
             "direction": direction,
@@ -62,9 +63,8 @@ def record(
             "created_at": now,
         },
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    assert row is not None
+    return int(row[0])
 
 
 def messages(

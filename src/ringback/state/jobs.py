@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import jobs
 
@@ -24,8 +25,9 @@ class Job:
 
 
 # built once: jobs are added and finished on hot paths (one per SMS part)
-_ADD = insert(jobs)
-_FINISH = delete(jobs).where(jobs.c.id == bindparam("job_id"))
+_ADD = Prepared(insert(jobs).returning(jobs.c.id))
+_FINISH = Prepared(delete(jobs).where(jobs.c.id == bindparam("job_id")))
+_JOB_COLUMNS = [jobs.c[name] for name in Job.__dataclass_fields__]
 # bindparam names must differ from the columns an UPDATE sets
 _RETRY = (
     update(jobs)
@@ -36,8 +38,8 @@ _RETRY = (
         last_error=bindparam("b_error"),
     )
 )
-_DUE = (
-    select(jobs)
+_DUE = Prepared(
+    select(*_JOB_COLUMNS)
     .where(jobs.c.due_at <= bindparam("now"))
     .order_by(jobs.c.due_at, jobs.c.id)
     .limit(bindparam("limit"))
@@ -64,8 +66,8 @@ def add_job(
     api_key: str | None,
     now: float,
 ) -> int:
-    result = tx.conn.execute(
-        _ADD,
+    row = _ADD.first(
+        tx,
         {
             "kind": kind,
             "due_at": due_at,
@@ -76,14 +78,13 @@ def add_job(
             "created_at": now,
         },
     )
-    key = result.inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    assert row is not None
+    return int(row[0])
 
 
 def due_jobs(tx: Tx, now: float, limit: int = 100) -> list[Job]:
-    rows = tx.conn.execute(_DUE, {"now": now, "limit": limit})
-    return [_job(r) for r in rows]
+    rows = _DUE.all(tx, {"now": now, "limit": limit})
+    return [Job(r[0], r[1], r[2], json.loads(r[3]), *r[4:]) for r in rows]
 
 
 def list_jobs(tx: Tx, api_key: str | None = None) -> list[Job]:
@@ -94,7 +95,7 @@ def list_jobs(tx: Tx, api_key: str | None = None) -> list[Job]:
 
 
 def finish_job(tx: Tx, job_id: int) -> None:
-    tx.conn.execute(_FINISH, {"job_id": job_id})
+    _FINISH.run(tx, {"job_id": job_id})
 
 
 def retry_job(tx: Tx, job_id: int, due_at: float, error: str | None) -> None:

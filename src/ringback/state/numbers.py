@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
 
@@ -54,12 +55,18 @@ def _owned(row: Any) -> OwnedNumber:
 
 
 # built once: every SMS delivered asks whether its destination is a rented number
-_NUMBER = select(numbers).where(numbers.c.msisdn == bindparam("msisdn"))
+_NUMBER_COLUMNS = [numbers.c[name] for name in OwnedNumber.__dataclass_fields__]
+_FEATURES = list(OwnedNumber.__dataclass_fields__).index("features")
+_NUMBER = Prepared(select(*_NUMBER_COLUMNS).where(numbers.c.msisdn == bindparam("msisdn")))
 
 
 def get_number(tx: Tx, msisdn: str) -> OwnedNumber | None:
-    row = tx.conn.execute(_NUMBER, {"msisdn": msisdn}).first()
-    return _owned(row) if row else None
+    row = _NUMBER.first(tx, {"msisdn": msisdn})
+    if row is None:
+        return None
+    values = list(row)
+    values[_FEATURES] = tuple(json.loads(values[_FEATURES]))
+    return OwnedNumber(*values)
 
 
 def owned_among(tx: Tx, msisdns: Iterable[str]) -> set[str]:

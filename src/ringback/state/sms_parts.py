@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import sms_messages
 
@@ -56,15 +57,15 @@ def _part(row: Any) -> Part:
 
 # built once: each runs per SMS part, on the send or the delivery path, where building the
 # statement cost several times more than running it (bench/sms_statements.py)
-_ADD = insert(sms_messages)
-_GET = select(*_COLUMNS).where(sms_messages.c.message_id == bindparam("message_id"))
+_ADD = Prepared(insert(sms_messages))
+_GET = Prepared(select(*_COLUMNS).where(sms_messages.c.message_id == bindparam("message_id")))
 _OF_MESSAGE = (
     select(*_COLUMNS)
     .where(sms_messages.c.message_id.in_(bindparam("message_ids", expanding=True)))
     .order_by(sms_messages.c.part)
 )
 # bindparam names must differ from the columns an UPDATE sets
-_FINISH = (
+_FINISH = Prepared(
     update(sms_messages)
     .where(sms_messages.c.message_id == bindparam("b_message_id"))
     .values(
@@ -79,11 +80,11 @@ _CONVERT = (
 
 
 def add(tx: Tx, part: Part) -> None:
-    tx.conn.execute(_ADD, part.__dict__)
+    _ADD.run(tx, part.__dict__)
 
 
 def get(tx: Tx, message_id: str) -> Part | None:
-    row = tx.conn.execute(_GET, {"message_id": message_id}).first()
+    row = _GET.first(tx, {"message_id": message_id})
     return _part(row) if row else None
 
 
@@ -95,9 +96,8 @@ def of_message(tx: Tx, message_ids: list[str]) -> list[Part]:
 
 
 def finish(tx: Tx, message_id: str, status: str, err_code: int, at: float) -> None:
-    tx.conn.execute(
-        _FINISH,
-        {"b_message_id": message_id, "b_status": status, "b_err_code": err_code, "b_at": at},
+    _FINISH.run(
+        tx, {"b_message_id": message_id, "b_status": status, "b_err_code": err_code, "b_at": at}
     )
 
 

@@ -3,8 +3,10 @@
 SQLite serialises writers anyway, so Ringback keeps a single connection (StaticPool) and runs
 its short statements inline on the event loop: `run()` calls the function right there, no
 thread hop, no lock to reason about (measured in docs/architecture.md, "State": a hop to a
-thread costs more than most of these transactions). Every write runs in `begin()`, committed
-before the response goes out; with WAL and `synchronous=FULL` (the default) a committed write
+thread costs more than most of these transactions). Every write runs in `begin()` or in a
+commit group (`transact`: requests, job batches and webhook records that arrive in the same
+turn of the loop share one COMMIT, state/commit_group.py), committed before the response goes
+out; with WAL and `synchronous=FULL` (the default) a committed write
 survives a crash or power cut.
 
 Snapshots are files, `<data-dir>/snapshots/<name>.db`, written with SQLite's online backup.
@@ -16,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.pool import StaticPool
@@ -26,11 +28,15 @@ from ringback.core.private_files import (
     make_private_dir,
     private_temp_file,
 )
+from ringback.state.commit_group import CommitGroup
+from ringback.state.credential_cache import CredentialCache
 from ringback.state.store import P, SnapshotInfo, Store, T, Tx
 
 
 class SqliteStore(Store):
     kind = "sqlite"
+    # one connection, one writer: requests that arrive together can share a commit
+    supports_group_commit = True
 
     def __init__(
         self,
@@ -59,7 +65,15 @@ class SqliteStore(Store):
         event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         self._conn: Connection = self.engine.connect()
         # one connection, so one handle: yielded by every begin()
-        self._tx = Tx(self._conn)
+        cache = CredentialCache()
+        self.credentials = cache
+        self._tx = Tx(self._conn, cache)
+        self.commits = CommitGroup(self)
+        self.commits.on_failure.append(cache.clear)
+
+    def open_tx(self) -> Tx:
+        """The connection's handle, for `CommitGroup`, which manages its own transaction."""
+        return self._tx
 
     def _on_connect(self, dbapi_conn: Any, _record: Any) -> None:
         # pysqlite's own transaction handling is switched off so BEGIN is issued by SQLAlchemy
@@ -74,6 +88,9 @@ class SqliteStore(Store):
 
     @contextmanager
     def begin(self) -> Iterator[Tx]:
+        """An open commit group is committed first, unless this is called from inside one of
+        its members (then it joins it, as nested `begin()`s do)."""
+        self.commits.settle()
         if self._conn.in_transaction():
             yield self._tx
             return
@@ -82,6 +99,12 @@ class SqliteStore(Store):
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         return fn(*args, **kwargs)
+
+    async def transact(
+        self, fn: Callable[Concatenate[Tx, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """In the commit group of this turn of the loop: the answer waits for its commit."""
+        return await self.commits.run(lambda tx: fn(tx, *args, **kwargs))
 
     def _raw(self) -> sqlite3.Connection:
         raw = self._conn.connection.dbapi_connection
@@ -99,6 +122,7 @@ class SqliteStore(Store):
     def save_snapshot(self, name: str) -> None:
         """Copy the whole database with SQLite's online backup: consistent and fast."""
         target = self._snapshot_path(name)
+        self.commits.settle()
         make_private_dir(target.parent)
         tmp = private_temp_file(target)  # 0600; SQLite writes into the empty file
         try:
@@ -116,6 +140,9 @@ class SqliteStore(Store):
         source = self._snapshot_path(name)
         if not source.exists():
             return False
+        self.commits.settle()
+        if self.credentials is not None:
+            self.credentials.clear()
         src = sqlite3.connect(source)
         try:
             src.backup(self._raw())
@@ -140,5 +167,6 @@ class SqliteStore(Store):
         return True
 
     def close(self) -> None:
+        self.commits.settle()
         self._conn.close()
         self.engine.dispose()

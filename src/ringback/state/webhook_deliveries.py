@@ -12,6 +12,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
+from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
 from ringback.state.tables import webhook_attempts, webhook_deliveries
 
@@ -56,9 +57,9 @@ def _delivery(row: Any) -> Delivery:
 
 
 # built once: every receipt and inbound SMS is a delivery
-_ADD = insert(wd)
+_ADD = Prepared(insert(wd).returning(wd.c.id))
 _GET = select(*_COLUMNS).where(wd.c.id == bindparam("id"))
-_DUE_FOR = (
+_DUE_FOR = Prepared(
     select(*_COLUMNS)
     .where(
         wd.c.status == "pending",
@@ -117,9 +118,9 @@ _DUE_DESTINATIONS = text(
 def add(tx: Tx, values: dict[str, Any]) -> int:
     """A new delivery (every column but `id`; `payload` as a dict); returns its id."""
     row = {**values, "payload": json.dumps(values["payload"], ensure_ascii=False)}
-    key = tx.conn.execute(_ADD, row).inserted_primary_key
-    assert key is not None
-    return int(key[0])
+    added = _ADD.first(tx, row)
+    assert added is not None
+    return int(added[0])
 
 
 def get(tx: Tx, delivery_id: int) -> Delivery | None:
@@ -133,7 +134,7 @@ def due_destinations(tx: Tx, now: float) -> list[str]:
 
 def due_for(tx: Tx, destination: str, now: float, limit: int) -> list[Delivery]:
     """A destination's due deliveries in due order (then the order they were owed)."""
-    rows = tx.conn.execute(_DUE_FOR, {"destination": destination, "now": now, "limit": limit})
+    rows = _DUE_FOR.all(tx, {"destination": destination, "now": now, "limit": limit})
     return [_delivery(row) for row in rows]
 
 

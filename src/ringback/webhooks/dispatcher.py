@@ -133,8 +133,9 @@ class Dispatcher:
         connection = self._sender.connection()
         try:
             while not self._stopping:
+                # on SQLite this shares its commit with the requests of the same turn
                 recorded, batch, accounts = await self.store.transact(
-                    self._next_batch, destination, done
+                    self._record_and_claim, destination, done
                 )
                 if recorded:
                     self._notify()
@@ -212,7 +213,7 @@ class Dispatcher:
                     done.append(Attempt(delivery, at, outgoing, outcome))
         queue.extendleft(reversed([delivery for delivery, _ in window[len(outcomes) :]]))
 
-    def _next_batch(
+    def _record_and_claim(
         self, tx: Tx, destination: str, done: list[Attempt]
     ) -> tuple[bool, list[Delivery], dict[str | None, Account]]:
         """Record the attempts made so far, and read what is due next and who signs it."""

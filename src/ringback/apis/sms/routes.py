@@ -80,7 +80,7 @@ def _unpaid(part: Unpaid) -> dict[str, str]:
 
 def _send(ctx: Ctx, xml: bool) -> Response:
     request = schemas.sms_request(ctx.params)
-    submitted = service.submit(ctx.tx, ctx.services, ctx.principal.account, request)
+    submitted = service.submit(ctx.tx, ctx.services, ctx.api_key, request)
     return wire.answer([_message(part) for part in submitted], xml=xml)
 
 
@@ -94,7 +94,7 @@ def send_sms_xml(ctx: Ctx) -> Response:
 
 def submit_sms_conversion(ctx: Ctx) -> Response:
     request = schemas.conversion_request(ctx.params)
-    service.convert(ctx.tx, ctx.services, ctx.principal.account, request)
+    service.convert(ctx.tx, ctx.services, ctx.api_key, request)
     return Response(status_code=200)  # conversion.yml: "200 OK", no body
 
 

@@ -24,7 +24,6 @@ from ringback.network.numbering import NumberInfo
 from ringback.platform.billing import Billing
 from ringback.state import numbers as number_state
 from ringback.state import sms_parts as part_state
-from ringback.state.accounts import Account
 from ringback.state.sms_parts import SUBMITTED, Part
 from ringback.state.store import Tx
 
@@ -77,7 +76,7 @@ def cut_of(services: SmsServices, request: SmsRequest) -> Cut:
     return services.delivery.channel(DELIVER_JOB).cut(content)
 
 
-def check_sender(tx: Tx, account: Account, request: SmsRequest, info: NumberInfo | None) -> None:
+def check_sender(tx: Tx, api_key: str, request: SmsRequest, info: NumberInfo | None) -> None:
     """To the US and Canada, `from` must be a number the sending account rents (in real life a
     10DLC or toll-free number registered for SMS); an alphanumeric ID or anyone else's number
     is status 15."""
@@ -85,7 +84,7 @@ def check_sender(tx: Tx, account: Account, request: SmsRequest, info: NumberInfo
         return
     msisdn = numbering.normalise(request.sender)
     owned = number_state.get_number(tx, msisdn) if msisdn else None
-    if owned is None or owned.api_key != account.api_key:
+    if owned is None or owned.api_key != api_key:
         raise SmsRefused(ILLEGAL_SENDER, to=request.to)
 
 
@@ -97,7 +96,7 @@ def _price(services: SmsServices, region: str | None, network: str | None) -> De
 
 
 def submit(
-    tx: Tx, services: SmsServices, account: Account, request: SmsRequest
+    tx: Tx, services: SmsServices, api_key: str, request: SmsRequest
 ) -> list[Submitted | Unpaid]:
     """One entry per part: sent, or unpaid when the balance ran out before it. Raises
     SmsRefused with the status that refuses the whole message (6 unroutable, 15 illegal
@@ -108,7 +107,7 @@ def submit(
     valid = behaviour.valid if behaviour.valid is not None else bool(info and info.valid)
     if not valid:
         raise SmsRefused(UNROUTABLE, to=request.to)
-    check_sender(tx, account, request, info)
+    check_sender(tx, api_key, request, info)
     if behaviour.submit_status:
         raise SmsRefused(behaviour.submit_status, to=request.to)
     cut = cut_of(services, request)
@@ -120,7 +119,7 @@ def submit(
     price = _price(services, info.region if info else None, network)
     now = services.clock.now()
     ids = [services.ids.uuid() for _ in cut.units]
-    balances = _charge_in_order(tx, services, account, price, ids)
+    balances = _charge_in_order(tx, services, api_key, price, ids)
     sent = ids[: len(balances)]
     answer: list[Submitted | Unpaid] = []
     for index, (message_id, body, balance) in enumerate(
@@ -130,7 +129,7 @@ def submit(
             tx,
             Part(
                 message_id=message_id,
-                api_key=account.api_key,
+                api_key=api_key,
                 to_msisdn=request.to,
                 sender=request.sender,
                 part=index + 1,
@@ -173,34 +172,32 @@ def submit(
         behaviour=behaviour,
         now=now,
         validity_ms=request.ttl_ms,
-        api_key=account.api_key,
+        api_key=api_key,
     )
-    left = balances[-1] if balances else services.billing.balance_units(tx, account.api_key)
+    left = balances[-1] if balances else services.billing.balance_units(tx, api_key)
     unpaid = Unpaid(request.to, price, left or 0, network)
     answer.extend(unpaid for _ in ids[len(balances) :])
     return answer
 
 
 def _charge_in_order(
-    tx: Tx, services: SmsServices, account: Account, price: Decimal, ids: list[str]
+    tx: Tx, services: SmsServices, api_key: str, price: Decimal, ids: list[str]
 ) -> list[int]:
     """Charge one part per id until the balance runs out; the balance after each charge."""
     balances = []
     for message_id in ids:
         try:
-            balances.append(
-                services.billing.charge(tx, account.api_key, PRODUCT, price, message_id)
-            )
+            balances.append(services.billing.charge(tx, api_key, PRODUCT, price, message_id))
         except InsufficientCredit:
             break  # every part costs the same: the ones after cannot be paid either
     return balances
 
 
-def convert(tx: Tx, services: SmsServices, account: Account, req: ConversionRequest) -> None:
+def convert(tx: Tx, services: SmsServices, api_key: str, req: ConversionRequest) -> None:
     """Record a conversion on one of the account's own parts; any other id (unknown, or
     another account's) is invalid, as Vonage cannot tell them apart for you."""
     part = part_state.get(tx, req.message_id)
-    if part is None or part.api_key != account.api_key:
+    if part is None or part.api_key != api_key:
         raise InvalidParameters("Invalid parameters")
     at = req.at if req.at is not None else services.clock.now()
     part_state.convert(tx, part.message_id, req.delivered, at)

@@ -1,0 +1,150 @@
+"""The hot paths' statements, compiled once and run straight on the DBAPI connection.
+
+SQLAlchemy Core's execution layer (parameter processing, execution context, result proxy)
+cost two to three times what SQLite itself does for each statement an SMS runs: ~25 µs against
+~8 µs (bench/README.md, "Where the time goes"). A `Prepared` is still a Core statement, so the
+SQL is written once and compiled per dialect on first use (it works on PostgreSQL as on SQLite);
+its parameters go to the DBAPI `execute` in the compiled order, SQLAlchemy's bind and result
+processors are still applied where a type has one (Booleans come back as `bool` from SQLite's
+0/1), and a DBAPI error is raised as SQLAlchemy's `DBAPIError` (the store's `DatabaseError`),
+as `Connection.execute` would.
+
+`tests/unit/state/test_prepared.py` runs some of them on PostgreSQL (psycopg 3) as well.
+Only for statements that run per request or per SMS part; everything else stays on Core.
+Statements with expanding `IN` parameters cannot be compiled once and stay on Core too. The
+connection's transaction must already be open (`Store.begin()` or a commit group issues BEGIN):
+a DBAPI statement does not begin one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement, Insert
+
+if TYPE_CHECKING:
+    from ringback.state.store import Tx
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...] | None  # positional parameter order; None: named (a dict)
+    fixed: dict[str, Any]  # the statement's own values (literals in it, an OFFSET 0)
+    binds: dict[str, Callable[[Any], Any]]
+    types: tuple[Any, ...]  # the result columns' SQLAlchemy types
+    # the result processors, made on the first execution: some need the DBAPI's type codes
+    # from the cursor (PostgreSQL's numerics); None: no column needs converting
+    results: list[tuple[Processor, ...] | None] = field(default_factory=list)
+
+
+class Prepared:
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        # an INSERT is compiled for the columns a call gives (each caller gives the same ones)
+        self._by_columns = isinstance(statement, Insert)
+        self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+
+    def _compile(self, dialect: Dialect, columns: tuple[str, ...]) -> _Compiled:
+        compiled: Any = self.statement.compile(
+            dialect=dialect, column_keys=list(columns) if self._by_columns else None
+        )
+        binds = {
+            name: processor
+            for name, processor in compiled._bind_processors.items()
+            if processor is not None
+        }
+        types = tuple(column[3] for column in compiled._result_columns)
+        names = tuple(compiled.positiontup) if compiled.positional else None
+        fixed = {
+            name: bind.value
+            for name, bind in compiled.binds.items()
+            if bind.value is not None and not bind.required and not bind.callable
+        }
+        return _Compiled(
+            compiled.string,
+            names,
+            fixed,
+            binds,
+            types,
+        )
+
+    def execute(self, tx: Tx, params: Mapping[str, Any]) -> _Cursor:
+        """The statement's cursor, its rows not yet fetched."""
+        conn = tx.conn
+        dialect = conn.dialect
+        key = (dialect.driver, tuple(params) if self._by_columns else ())
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(dialect, key[1])
+        if compiled.fixed:
+            params = {**compiled.fixed, **params}
+        if compiled.binds:
+            params = dict(params)
+            for name, process in compiled.binds.items():
+                if name in params:
+                    params[name] = process(params[name])
+        args: Any = params if compiled.names is None else [params[n] for n in compiled.names]
+        raw: Any = conn.connection.dbapi_connection
+        try:
+            cursor = raw.execute(compiled.sql, args)
+            if compiled.types and not compiled.results:
+                codes = [column[1] for column in cursor.description]
+                made = tuple(
+                    t._cached_result_processor(dialect, code)
+                    for t, code in zip(compiled.types, codes, strict=True)
+                )
+                compiled.results.append(made if any(p is not None for p in made) else None)
+            return _Cursor(cursor, compiled.results[0] if compiled.results else None)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(
+                compiled.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from exc
+
+    def first(self, tx: Tx, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        return self.execute(tx, params).first()
+
+    def all(self, tx: Tx, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return self.execute(tx, params).all()
+
+    def run(self, tx: Tx, params: Mapping[str, Any]) -> int:
+        """A statement without rows; the number of rows it changed."""
+        return self.execute(tx, params).rowcount
+
+
+def run_sql(tx: Tx, sql: str) -> None:
+    """Plain SQL without parameters or rows (SAVEPOINT, RELEASE) on the DBAPI connection: it
+    runs per request and per SMS part, where `exec_driver_sql` cost several times as much."""
+    raw: Any = tx.conn.connection.dbapi_connection
+    raw.execute(sql)
+
+
+class _Cursor:
+    __slots__ = ("cursor", "results")
+
+    def __init__(self, cursor: Any, results: tuple[Processor, ...] | None) -> None:
+        self.cursor = cursor
+        self.results = results
+
+    @property
+    def rowcount(self) -> int:
+        return int(self.cursor.rowcount)
+
+    def _convert(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        if self.results is None:
+            return row
+        return tuple(p(v) if p is not None else v for p, v in zip(self.results, row, strict=True))
+
+    def first(self) -> tuple[Any, ...] | None:
+        # fetch to the end: an UPDATE … RETURNING left unfinished would still be in progress
+        rows = self.cursor.fetchall()
+        return self._convert(rows[0]) if rows else None
+
+    def all(self) -> list[tuple[Any, ...]]:
+        return [self._convert(row) for row in self.cursor.fetchall()]
