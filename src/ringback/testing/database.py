@@ -1,0 +1,14 @@
+"""Where a test's Ringback keeps its data: one place, so the suite can be pointed elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def test_database(data_dir: Path) -> str:
+    """The `database` setting for a test Ringback whose data directory is `data_dir`: today
+    the SQLite file Ringback would pick itself."""
+    return str(data_dir / "ringback.db")
+
+
+test_database.__test__ = False  # type: ignore[attr-defined]  # not a test, for pytest
