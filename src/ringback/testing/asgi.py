@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Coroutine, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from http.cookiejar import Cookie, CookieJar
 from pathlib import Path
@@ -21,7 +22,6 @@ import httpx
 import pytest
 import uvloop
 
-from ringback.app import bootstrap_default_account, build_services, create_app
 from ringback.config import Settings
 from ringback.testing.database import test_database
 
@@ -83,9 +83,13 @@ class InProcessRingback:
             target=self._loop.run_forever, name="ringback-in-process", daemon=True
         )
         self._clients: list[httpx.Client] = []
-        self._background: Any = None
+        self._background: Future[None] | None = None
 
     def start(self) -> InProcessRingback:
+        # imported here, not at the top: every pytest run loads the plugin, and the whole app
+        # costs it most of a second
+        from ringback.app import bootstrap_default_account, build_services, create_app
+
         self.services = build_services(self.settings)
         bootstrap_default_account(self.services)
         self.app = create_app(self.services)
@@ -97,7 +101,7 @@ class InProcessRingback:
         return self
 
     async def _run_background(self) -> None:
-        await asyncio.gather(
+        await asyncio.gather(  # as server.py runs them next to the listeners
             self.services.scheduler.run_forever(), self.services.webhooks.run_forever()
         )
 
@@ -107,7 +111,8 @@ class InProcessRingback:
             client.close()
         self._loop.call_soon_threadsafe(self._stop_waiting)
         self.run(self.services.webhooks.stop())
-        self._background.result(REQUEST_TIMEOUT)
+        if self._background is not None:
+            self._background.result(REQUEST_TIMEOUT)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(REQUEST_TIMEOUT)
         self._loop.close()
