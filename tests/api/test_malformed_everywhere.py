@@ -15,8 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ringback.testing.plugin import AccountHandle
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import AppAccount, InProcessRingback
 
 DEEP_BODIES = {
     "arrays": b"[" * 100_000,
@@ -41,15 +40,15 @@ REASON = "must be valid Unicode (no lone surrogates)"
 
 @dataclass
 class World:
-    ringback: RingbackProcess
-    account: AccountHandle
+    ringback: InProcessRingback
+    account: AppAccount
 
     @property
     def auth(self) -> tuple[str, str]:
         return self.account.api_key, self.account.api_secret
 
     def send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.request(method, f"{self.ringback.http_url}{path}", timeout=30, **kwargs)
+        return self.ringback.http.request(method, path, **kwargs)
 
     def json(self, method: str, path: str, raw: bytes, **kwargs: Any) -> httpx.Response:
         headers = {"Content-Type": "application/json"}
@@ -57,7 +56,7 @@ class World:
 
 
 @pytest.fixture
-def world(ringback: RingbackProcess, account: AccountHandle) -> World:
+def world(ringback: InProcessRingback, account: AppAccount) -> World:
     return World(ringback, account)
 
 
@@ -214,14 +213,13 @@ def test_a_malformed_callback_url_is_refused_everywhere(world: World, url: str) 
 
 
 @pytest.fixture(scope="module")
-def owned(ringback: RingbackProcess) -> tuple[tuple[str, str], str]:
+def owned(ringback: InProcessRingback) -> tuple[tuple[str, str], str]:
     key, secret = ringback.new_account()
-    base = ringback.http_url
-    found = httpx.get(
-        f"{base}/number/search", params={"country": "GB", "type": "mobile-lvn"}, auth=(key, secret)
+    found = ringback.http.get(
+        "/number/search", params={"country": "GB", "type": "mobile-lvn"}, auth=(key, secret)
     ).json()["numbers"][0]["msisdn"]
-    bought = httpx.post(
-        f"{base}/number/buy", data={"country": "GB", "msisdn": found}, auth=(key, secret)
+    bought = ringback.http.post(
+        "/number/buy", data={"country": "GB", "msisdn": found}, auth=(key, secret)
     )
     assert bought.status_code == 200
     return (key, secret), found
@@ -229,12 +227,12 @@ def owned(ringback: RingbackProcess) -> tuple[tuple[str, str], str]:
 
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_a_malformed_url_on_a_number_is_refused(
-    ringback: RingbackProcess, owned: tuple[tuple[str, str], str], url: str
+    ringback: InProcessRingback, owned: tuple[tuple[str, str], str], url: str
 ) -> None:
     auth, msisdn = owned
     for name in ("moHttpUrl", "voiceStatusCallback"):
-        response = httpx.post(
-            f"{ringback.http_url}/number/update",
+        response = ringback.http.post(
+            "/number/update",
             data={"country": "GB", "msisdn": msisdn, name: url},
             auth=auth,
         )

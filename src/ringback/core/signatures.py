@@ -82,15 +82,5 @@ def signature_match(
     return None
 
 
-def signature_matches(
-    params: Mapping[str, object],
-    given: str,
-    secret: str,
-    method: str,
-    sdk_signed_fields: tuple[str, ...] = (),
-) -> bool:
-    return signature_match(params, given, secret, method, sdk_signed_fields) is not None
-
-
 def _sdk_text(value: object) -> str:
     return value.replace("&", "_").replace("=", "_") if isinstance(value, str) else str(value)

@@ -8,8 +8,18 @@ from typing import Any
 
 import pytest
 
+from ringback.testing.asgi import app_account, ringback_app
 from ringback.testing.receiver import WebhookReceiver
 from ringback.testing.server import RingbackProcess
+
+__all__ = [
+    "AccountHandle",
+    "account",
+    "app_account",
+    "ringback",
+    "ringback_app",
+    "webhook_receiver",
+]
 
 
 @dataclass

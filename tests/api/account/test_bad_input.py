@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx
 import pytest
 
-from ringback.testing.plugin import AccountHandle
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import AppAccount, InProcessRingback
 
 
 def basic(api_key: str, api_secret: str) -> dict[str, str]:
@@ -17,8 +17,8 @@ def basic(api_key: str, api_secret: str) -> dict[str, str]:
     }
 
 
-def get(ringback: RingbackProcess, path: str, **kwargs: object) -> httpx.Response:
-    return httpx.get(f"{ringback.http_url}{path}", **kwargs)  # type: ignore[arg-type]
+def get(ringback: InProcessRingback, path: str, **kwargs: object) -> httpx.Response:
+    return ringback.http.get(path, **kwargs)  # type: ignore[arg-type]
 
 
 AUTH_FAILED = {"error-code": "401", "error-code-label": "authentication failed"}
@@ -35,7 +35,7 @@ AUTH_FAILED = {"error-code": "401", "error-code-label": "authentication failed"}
     ],
 )
 def test_balance_without_valid_credentials(
-    ringback: RingbackProcess, headers: dict[str, str]
+    ringback: InProcessRingback, headers: dict[str, str]
 ) -> None:
     response = get(ringback, "/account/get-balance", headers=headers)
     assert response.status_code == 401
@@ -44,13 +44,13 @@ def test_balance_without_valid_credentials(
 
 
 def test_params_and_basic_both_work_and_a_stale_header_does_not_matter(
-    ringback: RingbackProcess, account: AccountHandle
+    ringback: InProcessRingback, account: AppAccount
 ) -> None:
     params = {"api_key": account.api_key, "api_secret": account.api_secret}
     stale = {"Authorization": "Bearer stale.jwt.token"}
     assert get(ringback, "/account/get-balance", params=params, headers=stale).status_code == 200
-    form = httpx.post(
-        f"{ringback.http_url}/account/settings",
+    form = ringback.http.post(
+        "/account/settings",
         content=f"api_key={account.api_key}&api_secret={account.api_secret}&moCallBackUrl=",
         headers={"Content-Type": "application/json", **stale},
     )
@@ -64,7 +64,7 @@ def test_params_and_basic_both_work_and_a_stale_header_does_not_matter(
 
 
 def test_unknown_key_and_wrong_secret_look_the_same(
-    ringback: RingbackProcess, account: AccountHandle
+    ringback: InProcessRingback, account: AppAccount
 ) -> None:
     unknown = get(ringback, "/account/get-balance", headers=basic("nobody00", "Whatever1"))
     wrong = get(ringback, "/account/get-balance", headers=basic(account.api_key, "Whatever1"))
@@ -72,10 +72,10 @@ def test_unknown_key_and_wrong_secret_look_the_same(
     assert unknown.json() == wrong.json() == AUTH_FAILED
 
 
-def test_top_up_without_trx(ringback: RingbackProcess, account: AccountHandle) -> None:
+def test_top_up_without_trx(ringback: InProcessRingback, account: AppAccount) -> None:
     ringback.control("PATCH", f"/accounts/{account.api_key}", json={"auto_reload": True})
-    response = httpx.post(
-        f"{ringback.http_url}/account/top-up", headers=basic(account.api_key, account.api_secret)
+    response = ringback.http.post(
+        "/account/top-up", headers=basic(account.api_key, account.api_secret)
     )
     assert response.status_code == 400
     assert response.json()["error-code"] == "400"
@@ -93,10 +93,10 @@ def test_top_up_without_trx(ringback: RingbackProcess, account: AccountHandle) -
     ],
 )
 def test_settings_refuse_bad_urls_and_types(
-    ringback: RingbackProcess, account: AccountHandle, body: str
+    ringback: InProcessRingback, account: AppAccount, body: str
 ) -> None:
-    response = httpx.post(
-        f"{ringback.http_url}/account/settings",
+    response = ringback.http.post(
+        "/account/settings",
         content=body,
         headers={
             **basic(account.api_key, account.api_secret),
@@ -105,13 +105,13 @@ def test_settings_refuse_bad_urls_and_types(
     )
     assert response.status_code == 400
     assert response.json()["error-code"] == "400"
-    settings = account.client.account.update_default_sms_webhook()
-    assert settings.mo_callback_url == settings.dr_callback_url == ""
+    unchanged = ringback.http.post("/account/settings", auth=account.auth).json()
+    assert unchanged["mo-callback-url"] == unchanged["dr-callback-url"] == ""
 
 
-def test_huge_bodies_are_refused(ringback: RingbackProcess, account: AccountHandle) -> None:
-    response = httpx.post(
-        f"{ringback.http_url}/account/settings",
+def test_huge_bodies_are_refused(ringback: InProcessRingback, account: AppAccount) -> None:
+    response = ringback.http.post(
+        "/account/settings",
         content=b"moCallBackUrl=" + b"x" * (3 * 1024 * 1024),
         headers=basic(account.api_key, account.api_secret),
     )
@@ -119,8 +119,15 @@ def test_huge_bodies_are_refused(ringback: RingbackProcess, account: AccountHand
     assert response.json()["error-code"] == "413"
 
 
-def secrets_url(ringback: RingbackProcess, api_key: str, suffix: str = "") -> str:
-    return f"{ringback.https_url}/accounts/{api_key}/secrets{suffix}"
+def secrets_url(api_key: str, suffix: str = "") -> str:
+    return f"/accounts/{api_key}/secrets{suffix}"
+
+
+def list_secrets(ringback: InProcessRingback, api_key: str, api_secret: str) -> list[Any]:
+    listed = ringback.https.get(secrets_url(api_key), auth=(api_key, api_secret))
+    assert listed.status_code == 200, listed.text
+    secrets: list[Any] = listed.json()["_embedded"]["secrets"]
+    return secrets
 
 
 @pytest.mark.parametrize(
@@ -137,13 +144,12 @@ def secrets_url(ringback: RingbackProcess, api_key: str, suffix: str = "") -> st
     ],
 )
 def test_create_secret_validation(
-    ringback: RingbackProcess, account: AccountHandle, content: bytes, reason: str
+    ringback: InProcessRingback, account: AppAccount, content: bytes, reason: str
 ) -> None:
-    response = httpx.post(
-        secrets_url(ringback, account.api_key),
+    response = ringback.https.post(
+        secrets_url(account.api_key),
         content=content,
         headers={**basic(account.api_key, account.api_secret), "Content-Type": "application/json"},
-        verify=ringback.tls,
     )
     assert response.status_code == 400
     body = response.json()
@@ -155,45 +161,40 @@ def test_create_secret_validation(
     assert len(body["instance"]) == 32
 
 
-def test_malformed_json_on_secrets(ringback: RingbackProcess, account: AccountHandle) -> None:
-    response = httpx.post(
-        secrets_url(ringback, account.api_key),
+def test_malformed_json_on_secrets(ringback: InProcessRingback, account: AppAccount) -> None:
+    response = ringback.https.post(
+        secrets_url(account.api_key),
         content=b'{"secret": ',
         headers={**basic(account.api_key, account.api_secret), "Content-Type": "application/json"},
-        verify=ringback.tls,
     )
     assert response.status_code == 400
     assert response.json()["title"] == "Bad Request"
 
 
 def test_another_accounts_secrets_are_invisible(
-    ringback: RingbackProcess, account: AccountHandle
+    ringback: InProcessRingback, account: AppAccount
 ) -> None:
     other_key, other_secret = ringback.new_account()
-    other_secret_id = ringback.client(other_key, other_secret).account.list_secrets()[0].id
+    other_secret_id = list_secrets(ringback, other_key, other_secret)[0]["id"]
     mine = basic(account.api_key, account.api_secret)
-    listed = httpx.get(secrets_url(ringback, other_key), headers=mine, verify=ringback.tls)
+    listed = ringback.https.get(secrets_url(other_key), headers=mine)
     assert listed.status_code == 404
     assert listed.json()["title"] == "Invalid API Key"
-    unknown = httpx.get(secrets_url(ringback, "nobody00"), headers=mine, verify=ringback.tls)
+    unknown = ringback.https.get(secrets_url("nobody00"), headers=mine)
     assert unknown.json()["detail"].replace("nobody00", other_key) == listed.json()["detail"]
     for method in ("GET", "DELETE"):
-        response = httpx.request(
-            method,
-            secrets_url(ringback, account.api_key, f"/{other_secret_id}"),
-            headers=mine,
-            verify=ringback.tls,
+        response = ringback.https.request(
+            method, secrets_url(account.api_key, f"/{other_secret_id}"), headers=mine
         )
         assert response.status_code == 404
         assert response.json()["title"] == "Invalid ID"
-    assert len(ringback.client(other_key, other_secret).account.list_secrets()) == 1
+    assert len(list_secrets(ringback, other_key, other_secret)) == 1
 
 
-def test_secrets_take_basic_auth_only(ringback: RingbackProcess, account: AccountHandle) -> None:
-    response = httpx.get(
-        secrets_url(ringback, account.api_key),
+def test_secrets_take_basic_auth_only(ringback: InProcessRingback, account: AppAccount) -> None:
+    response = ringback.https.get(
+        secrets_url(account.api_key),
         params={"api_key": account.api_key, "api_secret": account.api_secret},
-        verify=ringback.tls,
     )
     assert response.status_code == 401
     body = response.json()
@@ -201,13 +202,13 @@ def test_secrets_take_basic_auth_only(ringback: RingbackProcess, account: Accoun
     assert body["title"] == "Unauthorized"
 
 
-def test_wrong_method_and_unknown_paths(ringback: RingbackProcess, account: AccountHandle) -> None:
-    put = httpx.put(secrets_url(ringback, account.api_key), verify=ringback.tls)
+def test_wrong_method_and_unknown_paths(ringback: InProcessRingback, account: AppAccount) -> None:
+    put = ringback.https.put(secrets_url(account.api_key))
     assert put.status_code == 405
     assert put.json()["title"] == "Method Not Allowed"
-    post_balance = httpx.post(f"{ringback.http_url}/account/get-balance")
+    post_balance = ringback.http.post("/account/get-balance")
     assert post_balance.status_code == 405
     assert post_balance.json()["error-code"] == "405"
-    nowhere = httpx.get(f"{ringback.http_url}/no/such/path")
+    nowhere = ringback.http.get("/no/such/path")
     assert nowhere.status_code == 404
     assert nowhere.json()["title"] == "Not Found"

@@ -13,8 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from ringback.testing.plugin import AccountHandle
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import AppAccount, InProcessRingback
 
 PAYLOAD = "https://developer.nexmo.com/api-errors/application#payload-validation"
 LIST = "https://developer.nexmo.com/api-errors/application#list-validation"
@@ -23,10 +22,8 @@ VALIDATION = "The request failed due to validation errors"
 
 
 @pytest.fixture
-def api(ringback: RingbackProcess, account: AccountHandle) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=ringback.http_url, auth=(account.api_key, account.api_secret)
-    ) as client:
+def api(ringback: InProcessRingback, account: AppAccount) -> Iterator[httpx.Client]:
+    with ringback.client(auth=account.auth) as client:
         yield client
 
 
@@ -287,10 +284,12 @@ def test_an_oversized_body_is_413(api: httpx.Client) -> None:
     problem(response, 413, f"{COMMON}#payload-too-large", "Payload Too Large")
 
 
-def test_unknown_and_foreign_ids_answer_alike(ringback: RingbackProcess, api: httpx.Client) -> None:
+def test_unknown_and_foreign_ids_answer_alike(
+    ringback: InProcessRingback, api: httpx.Client
+) -> None:
     other_key, other_secret = ringback.new_account()
-    foreign = httpx.post(
-        f"{ringback.http_url}/v2/applications",
+    foreign = ringback.http.post(
+        "/v2/applications",
         json={"name": "theirs"},
         auth=(other_key, other_secret),
     ).json()["id"]
@@ -390,7 +389,7 @@ def basic(key: str, secret: str) -> str:
     ["none", "wrong secret", "unknown key", "bad base64", "bearer", "params", "digest"],
 )
 def test_anything_but_basic_key_and_secret_is_401(
-    ringback: RingbackProcess, account: AccountHandle, credential: str
+    ringback: InProcessRingback, account: AppAccount, credential: str
 ) -> None:
     headers: dict[str, str] = {}
     params: dict[str, str] = {}
@@ -407,9 +406,9 @@ def test_anything_but_basic_key_and_secret_is_401(
     elif credential == "digest":
         headers["Authorization"] = "Digest username=x"
     for method, path in (("GET", "/v2/applications"), ("POST", "/v2/applications")):
-        response = httpx.request(
+        response = ringback.http.request(
             method,
-            f"{ringback.http_url}{path}",
+            path,
             headers=headers,
             params=params,
             json={"name": "a"},
@@ -438,7 +437,7 @@ def test_list_refuses_bad_paging(api: httpx.Client, query: str, name: str, reaso
     assert body["invalid_parameters"] == [{"name": name, "reason": reason}]
 
 
-def test_list_is_hal_with_absolute_links(ringback: RingbackProcess, api: httpx.Client) -> None:
+def test_list_is_hal_with_absolute_links(ringback: InProcessRingback, api: httpx.Client) -> None:
     base = f"{ringback.http_url}/v2/applications"
     empty = api.get("/v2/applications").json()
     assert empty == {

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import InProcessRingback
 
 PHONE = "+447700900950"
 BAD_NUMBERS = ["garbage", "+1", "123", "4477009000011111111", "+999123456789", "%20", "+44%0a"]
@@ -32,7 +32,7 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
 @pytest.mark.parametrize("number", BAD_NUMBERS)
 @pytest.mark.parametrize(("method", "tail"), ROUTES)
 def test_a_bad_number_in_the_path(
-    ringback: RingbackProcess, number: str, method: str, tail: str
+    ringback: InProcessRingback, number: str, method: str, tail: str
 ) -> None:
     body = {"to": PHONE, "text": "hi"} if method == "POST" else {}
     response = ringback.control(method, f"/handsets/{number}/{tail}", json=body)
@@ -59,7 +59,7 @@ def test_a_bad_number_in_the_path(
         (b'{"to": "+447700900901", "text": "lone \\ud800 surrogate"}', {"text"}),
     ],
 )
-def test_a_bad_message(ringback: RingbackProcess, content: bytes, bad: set[str] | None) -> None:
+def test_a_bad_message(ringback: InProcessRingback, content: bytes, bad: set[str] | None) -> None:
     response = ringback.control("POST", f"/handsets/{PHONE}/messages", content=content)
     body = problem(response, 400)
     if bad is not None:
@@ -67,7 +67,7 @@ def test_a_bad_message(ringback: RingbackProcess, content: bytes, bad: set[str] 
 
 
 def test_the_longest_message_is_accepted_and_a_huge_body_is_refused(
-    ringback: RingbackProcess,
+    ringback: InProcessRingback,
 ) -> None:
     longest = {"to": "+447700900951", "text": "y" * 3200}
     answer = ringback.control("POST", f"/handsets/{PHONE}/messages", json=longest)
@@ -101,12 +101,14 @@ def test_the_longest_message_is_accepted_and_a_huge_body_is_refused(
         ("codes/latest", "since=2024-13-45", "since"),
     ],
 )
-def test_bad_query_parameters(ringback: RingbackProcess, tail: str, query: str, name: str) -> None:
+def test_bad_query_parameters(
+    ringback: InProcessRingback, tail: str, query: str, name: str
+) -> None:
     response = ringback.control("GET", f"/handsets/{PHONE}/{tail}?{query}")
     assert problem(response, 400)["invalid_parameters"][0]["name"] == name
 
 
-def test_good_query_parameters_in_every_form(ringback: RingbackProcess) -> None:
+def test_good_query_parameters_in_every_form(ringback: InProcessRingback) -> None:
     for query in [
         "since=2024-01-01T00:00:00Z",
         "since=2024-01-01T00:00:00+01:00",
@@ -139,7 +141,7 @@ def test_good_query_parameters_in_every_form(ringback: RingbackProcess) -> None:
         (b'{"delay_seconds": 99999999999999999999' + b"9" * 400 + b"}", "delay_seconds"),
     ],
 )
-def test_a_bad_behaviour(ringback: RingbackProcess, content: bytes, name: str | None) -> None:
+def test_a_bad_behaviour(ringback: InProcessRingback, content: bytes, name: str | None) -> None:
     response = ringback.control("PUT", f"/handsets/{PHONE}/behaviour", content=content)
     body = problem(response, 400)
     if name is not None:
@@ -147,7 +149,7 @@ def test_a_bad_behaviour(ringback: RingbackProcess, content: bytes, name: str | 
     assert ringback.control("GET", f"/handsets/{PHONE}/behaviour").json()["source"] == "default"
 
 
-def test_no_code_and_wrong_methods(ringback: RingbackProcess) -> None:
+def test_no_code_and_wrong_methods(ringback: InProcessRingback) -> None:
     problem(ringback.control("GET", f"/handsets/{PHONE}/codes/latest?wait=0.1"), 404)
     problem(ringback.control("PATCH", f"/handsets/{PHONE}/messages", json={}), 405)
     problem(ringback.control("POST", "/magic-numbers", json={}), 405)

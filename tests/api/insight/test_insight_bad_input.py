@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ringback.testing.plugin import AccountHandle
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import AppAccount, InProcessRingback
 
 BAD_CREDENTIALS = {"status": 4, "status_message": "Invalid credentials"}
 LEVELS = ("basic", "standard", "advanced")
@@ -35,22 +34,27 @@ def basic_header(api_key: str, api_secret: str) -> dict[str, str]:
 
 
 class Insight:
-    def __init__(self, ringback: RingbackProcess, api_key: str, api_secret: str) -> None:
-        self.base = ringback.http_url
+    def __init__(self, ringback: InProcessRingback, api_key: str, api_secret: str) -> None:
+        self.ringback = ringback
         self.auth = (api_key, api_secret)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
         kwargs.setdefault("auth", self.auth)
-        return httpx.get(f"{self.base}{path}", **kwargs)
+        return self.ringback.http.get(path, **kwargs)
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
         kwargs.setdefault("auth", self.auth)
-        return httpx.post(f"{self.base}{path}", **kwargs)
+        return self.ringback.http.post(path, **kwargs)
 
 
 @pytest.fixture
-def http(ringback: RingbackProcess, account: AccountHandle) -> Insight:
+def http(ringback: InProcessRingback, account: AppAccount) -> Insight:
     return Insight(ringback, account.api_key, account.api_secret)
+
+
+def balance(http: Insight) -> float:
+    value: float = http.get("/account/get-balance").json()["value"]
+    return value
 
 
 def assert_body(response: httpx.Response, body: dict[str, Any], status: int = 200) -> None:
@@ -134,10 +138,10 @@ def test_a_number_of_impossible_length_is_status_3(
     )
 
 
-def test_a_number_of_impossible_length_costs_nothing(http: Insight, account: AccountHandle) -> None:
+def test_a_number_of_impossible_length_costs_nothing(http: Insight) -> None:
     for number, _ in IMPOSSIBLE_LENGTHS[:3]:
         http.get("/ni/advanced/json", params={"number": number})
-    assert account.client.account.get_balance().value == pytest.approx(10.0)
+    assert balance(http) == pytest.approx(10.0)
 
 
 def test_a_national_number_is_read_in_the_country_given(http: Insight) -> None:
@@ -168,19 +172,19 @@ def credential_cases(api_key: str, api_secret: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("case", range(10))
 def test_wrong_credentials_are_status_4(
-    ringback: RingbackProcess, account: AccountHandle, case: int
+    ringback: InProcessRingback, account: AppAccount, case: int
 ) -> None:
     options = credential_cases(account.api_key, account.api_secret)[case]
     params = {"number": GB_MOBILE, "callback": CALLBACK, **options.pop("params", {})}
-    base = ringback.http_url
-    assert_body(httpx.get(f"{base}/ni/standard/json", params=params, **options), BAD_CREDENTIALS)
-    answer = httpx.get(f"{base}/ni/advanced/async/json", params=params, **options)
+    http = ringback.http
+    assert_body(http.get("/ni/standard/json", params=params, **options), BAD_CREDENTIALS)
+    answer = http.get("/ni/advanced/async/json", params=params, **options)
     assert_body(answer, as_async(BAD_CREDENTIALS))
 
 
-def test_wrong_credentials_in_every_shape(ringback: RingbackProcess) -> None:
+def test_wrong_credentials_in_every_shape(ringback: InProcessRingback) -> None:
     params = {"number": GB_MOBILE, "callback": CALLBACK}
-    with httpx.Client(base_url=ringback.http_url, auth=("00000000", "Wrong1Secret")) as client:
+    with ringback.client(auth=("00000000", "Wrong1Secret")) as client:
         for level in LEVELS:
             assert_body(client.post(f"/ni/{level}/json", data=params), BAD_CREDENTIALS)
             xml = client.get(f"/ni/{level}/xml", params=params)
@@ -196,13 +200,13 @@ def test_wrong_credentials_in_every_shape(ringback: RingbackProcess) -> None:
         )
 
 
-def test_credentials_in_params_work(ringback: RingbackProcess, account: AccountHandle) -> None:
+def test_credentials_in_params_work(ringback: InProcessRingback, account: AppAccount) -> None:
     params = {"number": GB_MOBILE, "api_key": account.api_key, "api_secret": account.api_secret}
-    answer = httpx.get(f"{ringback.http_url}/ni/basic/json", params=params)
+    answer = ringback.http.get("/ni/basic/json", params=params)
     assert answer.json()["status"] == 0
     # a stale header next to good parameters (the Python SDK leaks one) does not matter
     stale = {"Authorization": "Bearer stale.jwt.token"}
-    answer = httpx.post(f"{ringback.http_url}/ni/basic/json", data=params, headers=stale)
+    answer = ringback.http.post("/ni/basic/json", data=params, headers=stale)
     assert answer.json()["status"] == 0
 
 
@@ -226,10 +230,10 @@ def test_a_bad_callback_is_refused(http: Insight, callback: str | None, text: st
     assert_body(http.get("/ni/advanced/async/json", params=params), as_async(invalid(text)))
 
 
-def test_a_refused_lookup_costs_nothing(http: Insight, account: AccountHandle) -> None:
+def test_a_refused_lookup_costs_nothing(http: Insight) -> None:
     http.get("/ni/advanced/async/json", params={"number": GB_MOBILE, "callback": "nope"})
     http.get("/ni/advanced/json", params={"number": "abc"})
-    assert account.client.account.get_balance().value == pytest.approx(10.0)
+    assert balance(http) == pytest.approx(10.0)
 
 
 def unsupported(fmt: str) -> dict[str, Any]:
@@ -255,7 +259,7 @@ def test_unknown_paths_and_methods_keep_their_http_status(http: Insight) -> None
         invalid("The requested resource does not exist"),
         status=404,
     )
-    answer = httpx.delete(f"{http.base}/ni/basic/json", auth=http.auth)
+    answer = http.ringback.http.delete("/ni/basic/json", auth=http.auth)
     assert_body(answer, invalid("Request method not allowed"), status=405)
 
 

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ringback.testing.plugin import AccountHandle
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import AppAccount, InProcessRingback
 
 AUTH_FAILED = {"error-code": "401", "error-code-label": "authentication failed"}
 METHOD_FAILED = {"error-code": "420", "error-code-label": "method failed"}
@@ -29,18 +28,17 @@ def missing(name: str) -> dict[str, str]:
 
 
 class Numbers:
-    """Requests as one account. A new connection each time: on this server a fresh connection
-    answers faster than a kept-alive one."""
+    """Requests as one account."""
 
-    def __init__(self, ringback: RingbackProcess, api_key: str, api_secret: str) -> None:
-        self.base = ringback.http_url
+    def __init__(self, ringback: InProcessRingback, api_key: str, api_secret: str) -> None:
+        self.http = ringback.http
         self.auth = (api_key, api_secret)
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.get(f"{self.base}{path}", auth=self.auth, **kwargs)
+        return self.http.get(path, auth=self.auth, **kwargs)
 
     def post(self, path: str, **kwargs: Any) -> httpx.Response:
-        return httpx.post(f"{self.base}{path}", auth=self.auth, **kwargs)
+        return self.http.post(path, auth=self.auth, **kwargs)
 
     def buy_one(self) -> str:
         search = self.get("/number/search", params={"country": "GB", "type": "mobile-lvn"})
@@ -50,12 +48,12 @@ class Numbers:
 
 
 @pytest.fixture
-def http(ringback: RingbackProcess, account: AccountHandle) -> Numbers:
+def http(ringback: InProcessRingback, account: AppAccount) -> Numbers:
     return Numbers(ringback, account.api_key, account.api_secret)
 
 
 @pytest.fixture(scope="module")
-def owner(ringback: RingbackProcess) -> tuple[Numbers, str]:
+def owner(ringback: InProcessRingback) -> tuple[Numbers, str]:
     """One account and the GB mobile number it owns, shared by tests that change nothing."""
     numbers = Numbers(ringback, *ringback.new_account())
     return numbers, numbers.buy_one()
@@ -76,15 +74,15 @@ def assert_refused(response: httpx.Response, body: dict[str, str], status: int =
         ("GET", "/account/numbers"),
     ],
 )
-def test_every_path_wants_credentials(ringback: RingbackProcess, method: str, path: str) -> None:
-    assert_refused(httpx.request(method, f"{ringback.http_url}{path}"), AUTH_FAILED, 401)
-    wrong = httpx.request(method, f"{ringback.http_url}{path}", auth=("abcd1234", "Nope1234"))
+def test_every_path_wants_credentials(ringback: InProcessRingback, method: str, path: str) -> None:
+    assert_refused(ringback.http.request(method, path), AUTH_FAILED, 401)
+    wrong = ringback.http.request(method, path, auth=("abcd1234", "Nope1234"))
     assert_refused(wrong, AUTH_FAILED, 401)
 
 
-def test_key_and_secret_as_parameters(ringback: RingbackProcess, account: AccountHandle) -> None:
+def test_key_and_secret_as_parameters(ringback: InProcessRingback, account: AppAccount) -> None:
     keys = {"api_key": account.api_key, "api_secret": account.api_secret}
-    response = httpx.get(f"{ringback.http_url}/number/search", params={**keys, "country": "gb"})
+    response = ringback.http.get("/number/search", params={**keys, "country": "gb"})
     assert response.status_code == 200
     assert response.json()["numbers"][0]["country"] == "GB"
 

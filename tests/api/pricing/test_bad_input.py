@@ -8,8 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from ringback.testing.plugin import AccountHandle
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import AppAccount, InProcessRingback
 
 AUTH_FAILED = {"currency": "EUR", "code": "401", "error-code-label": "authentication failed"}
 
@@ -27,8 +26,8 @@ def bad_request(parameter: str, message: str) -> dict[str, object]:
     }
 
 
-def get(server: RingbackProcess, path: str, **kwargs: object) -> httpx.Response:
-    return httpx.get(f"{server.http_url}{path}", **kwargs)  # type: ignore[arg-type]
+def get(server: InProcessRingback, path: str, **kwargs: object) -> httpx.Response:
+    return server.http.get(path, **kwargs)  # type: ignore[arg-type]
 
 
 COUNTRY = "/account/get-pricing/outbound/sms"
@@ -55,8 +54,8 @@ TYPES = "Must be one of: sms, sms-transit, voice"
     ],
 )
 def test_bad_parameters(
-    ringback: RingbackProcess,
-    account: AccountHandle,
+    ringback: InProcessRingback,
+    account: AppAccount,
     path: str,
     params: dict[str, str],
     parameter: str,
@@ -81,7 +80,7 @@ def test_bad_parameters(
         {"params": {"api_key": "nobody00"}},
     ],
 )
-def test_no_valid_credentials(ringback: RingbackProcess, credentials: dict[str, object]) -> None:
+def test_no_valid_credentials(ringback: InProcessRingback, credentials: dict[str, object]) -> None:
     params = {"country": "GB", **credentials.pop("params", {})}  # type: ignore[dict-item]
     response = get(ringback, "/account/get-pricing/outbound/sms", params=params, **credentials)
     assert response.status_code == 401
@@ -90,7 +89,7 @@ def test_no_valid_credentials(ringback: RingbackProcess, credentials: dict[str, 
 
 
 def test_a_wrong_secret_is_refused_before_a_bad_type(
-    ringback: RingbackProcess, account: AccountHandle
+    ringback: InProcessRingback, account: AppAccount
 ) -> None:
     headers = basic(account.api_key, "Wrong1Secret")
     response = get(ringback, "/account/get-full-pricing/outbound/mms", headers=headers)
@@ -98,7 +97,7 @@ def test_a_wrong_secret_is_refused_before_a_bad_type(
 
 
 def test_query_parameters_authenticate_even_next_to_a_stale_header(
-    ringback: RingbackProcess, account: AccountHandle
+    ringback: InProcessRingback, account: AppAccount
 ) -> None:
     params = {"api_key": account.api_key, "api_secret": account.api_secret, "country": "gb"}
     stale = {"Authorization": "Bearer stale.jwt.token"}
@@ -108,7 +107,7 @@ def test_query_parameters_authenticate_even_next_to_a_stale_header(
 
 
 def test_unknown_paths_and_methods_keep_the_pricing_shape(
-    ringback: RingbackProcess, account: AccountHandle
+    ringback: InProcessRingback, account: AppAccount
 ) -> None:
     headers = basic(account.api_key, account.api_secret)
     missing = get(ringback, "/account/get-pricing/outbound", headers=headers)
@@ -116,9 +115,7 @@ def test_unknown_paths_and_methods_keep_the_pricing_shape(
         404,
         {"type": "NOT_FOUND", "error_title": "Not Found"},
     )
-    posted = httpx.post(
-        f"{ringback.http_url}/account/get-full-pricing/outbound/sms", headers=headers
-    )
+    posted = ringback.http.post("/account/get-full-pricing/outbound/sms", headers=headers)
     assert (posted.status_code, posted.json()) == (
         405,
         {"type": "METHOD_NOT_ALLOWED", "error_title": "Method Not Allowed"},
@@ -126,14 +123,14 @@ def test_unknown_paths_and_methods_keep_the_pricing_shape(
 
 
 @pytest.fixture(scope="module")
-def rate_limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RingbackProcess]:
-    server = RingbackProcess(tmp_path_factory.mktemp("limited"))
+def rate_limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessRingback]:
+    server = InProcessRingback(tmp_path_factory.mktemp("limited"), rate_limits=True)
     server.start()
     yield server
     server.stop()
 
 
-def test_one_request_a_second_per_key(rate_limited: RingbackProcess) -> None:
+def test_one_request_a_second_per_key(rate_limited: InProcessRingback) -> None:
     first_key, first_secret = rate_limited.new_account()
     headers = basic(first_key, first_secret)
     path = "/account/get-pricing/outbound/sms"

@@ -14,15 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ringback.core.signatures import sign
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import InProcessRingback
 
 MAGIC = "447700900900"
 GOOD = {"from": "Acme", "to": MAGIC, "text": "hello"}
 
 
 class Sms:
-    def __init__(self, ringback: RingbackProcess) -> None:
-        self.base = ringback.http_url
+    def __init__(self, ringback: InProcessRingback) -> None:
         self.ringback = ringback
         self.api_key, self.api_secret = ringback.new_account(balance="1000")
         self.creds = {"api_key": self.api_key, "api_secret": self.api_secret}
@@ -30,7 +29,7 @@ class Sms:
     def post(self, fields: Any = None, path: str = "/sms/json", **kwargs: Any) -> httpx.Response:
         if fields is not None:
             kwargs["data"] = fields
-        return httpx.post(f"{self.base}{path}", timeout=10, **kwargs)
+        return self.ringback.http.post(path, **kwargs)
 
     def status(self, fields: dict[str, Any], **kwargs: Any) -> tuple[str, str]:
         """(status, error-text) of a form send with this account's key and secret."""
@@ -47,7 +46,7 @@ def first(response: httpx.Response) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def sms(ringback: RingbackProcess) -> Sms:
+def sms(ringback: InProcessRingback) -> Sms:
     return Sms(ringback)
 
 
@@ -146,7 +145,7 @@ def test_json_bodies_whatever_the_content_type(sms: Sms) -> None:
     assert first(sms.post(content=b"x" * (2 * 1024 * 1024 + 1))) == ("12", "Message too long")
 
 
-def test_wrong_credentials_in_every_way(sms: Sms, ringback: RingbackProcess) -> None:
+def test_wrong_credentials_in_every_way(sms: Sms, ringback: InProcessRingback) -> None:
     key, secret = sms.api_key, sms.api_secret
     assert first(sms.post(GOOD)) == ("2", "Missing api_key param")
     assert first(sms.post({**GOOD, "api_key": key})) == ("2", "Missing api_secret param")
@@ -168,7 +167,7 @@ def signed(fields: dict[str, Any], secret: str, method: str, **extra: Any) -> di
 
 
 @pytest.mark.parametrize("method", ["md5hash", "md5", "sha1", "sha256", "sha512"])
-def test_signatures(sms: Sms, ringback: RingbackProcess, method: str) -> None:
+def test_signatures(sms: Sms, ringback: InProcessRingback, method: str) -> None:
     key = ringback.new_account()[0]
     secret = "Signature123"
     settings = {"signature_secret": secret, "signature_method": method}
@@ -212,7 +211,7 @@ def test_xml_path(sms: Sms) -> None:
 
 
 def test_other_paths_and_methods(sms: Sms) -> None:
-    response = httpx.put(f"{sms.base}/sms/json", params={**sms.creds, **GOOD})
+    response = sms.ringback.http.put("/sms/json", params={**sms.creds, **GOOD})
     assert response.status_code == 405
     assert response.json()["messages"][0]["status"] == "3"
     response = sms.post({**sms.creds, **GOOD}, path="/sms/csv")

@@ -11,19 +11,19 @@ import httpx
 import pytest
 
 from ringback.core.signatures import sign
-from ringback.testing.server import RingbackProcess
+from ringback.testing.asgi import InProcessRingback
 
 MAGIC = "447700900900"
 MESSAGE = {"from": "Acme", "to": MAGIC, "text": "hello"}
 
 
-def get(ringback: RingbackProcess, path: str, params: dict[str, Any]) -> httpx.Response:
-    response = httpx.get(f"{ringback.http_url}{path}", params=params, timeout=10)
+def get(ringback: InProcessRingback, path: str, params: dict[str, Any]) -> httpx.Response:
+    response = ringback.http.get(path, params=params)
     assert response.status_code == 200, response.text
     return response
 
 
-def test_get_with_key_and_secret(ringback: RingbackProcess) -> None:
+def test_get_with_key_and_secret(ringback: InProcessRingback) -> None:
     api_key, api_secret = ringback.new_account()
     creds = {"api_key": api_key, "api_secret": api_secret}
     answer = get(ringback, "/sms/json", {**creds, **MESSAGE, "client-ref": "get-1"}).json()
@@ -42,7 +42,7 @@ def test_get_with_key_and_secret(ringback: RingbackProcess) -> None:
 
 
 @pytest.mark.parametrize("method", ["md5hash", "sha256"])
-def test_get_signed(ringback: RingbackProcess, method: str) -> None:
+def test_get_signed(ringback: InProcessRingback, method: str) -> None:
     api_key, _ = ringback.new_account()
     secret = "Signature123"
     settings = {"signature_secret": secret, "signature_method": method}
@@ -55,12 +55,10 @@ def test_get_signed(ringback: RingbackProcess, method: str) -> None:
     assert (refused["status"], refused["error-text"]) == ("14", "Invalid Signature")
 
 
-def test_partial_failure_on_the_wire(ringback: RingbackProcess) -> None:
+def test_partial_failure_on_the_wire(ringback: InProcessRingback) -> None:
     api_key, api_secret = ringback.new_account(balance="0.05")  # one part of 0.0459
     creds = {"api_key": api_key, "api_secret": api_secret}
-    response = httpx.post(
-        f"{ringback.http_url}/sms/json", data={**creds, **MESSAGE, "text": "y" * 200}, timeout=10
-    )
+    response = ringback.http.post("/sms/json", data={**creds, **MESSAGE, "text": "y" * 200})
     answer = response.json()
     assert answer["message-count"] == "2"
     sent, unpaid = answer["messages"]

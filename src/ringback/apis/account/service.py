@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from ringback.core.clock import Clock
 from ringback.core.errors import (
@@ -134,7 +133,3 @@ def settings_body(account: Account, max_outbound: int, max_calls: int) -> dict[s
         "max-inbound-request": max_outbound,
         "max-calls-per-second": max_calls,
     }
-
-
-def decimal_balance(account: Account) -> Decimal:
-    return from_units(account.balance_units)

@@ -31,7 +31,6 @@ from ringback.apis.applications.validation import (
 
 # Vonage's runtime defaults for voice webhooks (application.v2.yml); they are applied when a
 # webhook is called, and not written into the application (the live API does not echo them).
-CONNECT_TIMEOUT_MS = 1000
 ANSWER_SOCKET_TIMEOUT_MS = 5000
 EVENT_SOCKET_TIMEOUT_MS = 10000
 

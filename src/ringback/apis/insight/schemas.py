@@ -14,7 +14,6 @@ from ringback.core.request_params import RequestParams
 from ringback.core.web_urls import BadUrl, check_web_url
 
 LEVELS = ("basic", "standard", "advanced")
-FORMATS = ("json", "xml")
 # number-insight.yml: `^[0-9-+\(\)\s]*$`
 _NUMBER_CHARS = re.compile(r"^[0-9\-+()\s]*$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
