@@ -132,20 +132,20 @@ class Authenticator:
             return Principal(account.api_key, Credential.PARAMS, known=account)
 
     def _log(self, tx: Tx, req: AuthRequest, refusal: AuthRefused) -> None:
-        auth_log.record(
-            tx,
-            at=self.clock.now(),
-            api=req.api,
-            method=req.method,
-            path=req.path,
-            api_key=refusal.claimed_api_key,
-            reason=refusal.reason + (CROSS_SITE_NOTE if req.cross_site else ""),
-            mode=self.mode.value,
-        )
+        reason = refusal.reason + (CROSS_SITE_NOTE if req.cross_site else "")
+        self._record(tx, req, refusal.claimed_api_key, reason, auth_log.REFUSAL)
 
     def _warn_sdk_quirk(self, tx: Tx, req: AuthRequest, api_key: str) -> None:
         """Accepted, but only through the Python SDK's signing quirk (contract §1c): a row per
         request in the auth log, a log line once per key."""
+        self._record(tx, req, api_key, SDK_QUIRK_WARNING, auth_log.WARNING)
+        if api_key not in self._warned_keys:
+            self._warned_keys.add(api_key)
+            log.warning("%s %s (api_key %s): %s", req.method, req.path, api_key, SDK_QUIRK_WARNING)
+
+    def _record(
+        self, tx: Tx, req: AuthRequest, api_key: str | None, reason: str, level: str
+    ) -> None:
         auth_log.record(
             tx,
             at=self.clock.now(),
@@ -153,13 +153,10 @@ class Authenticator:
             method=req.method,
             path=req.path,
             api_key=api_key,
-            reason=SDK_QUIRK_WARNING,
+            reason=reason,
             mode=self.mode.value,
-            level=auth_log.WARNING,
+            level=level,
         )
-        if api_key not in self._warned_keys:
-            self._warned_keys.add(api_key)
-            log.warning("%s %s (api_key %s): %s", req.method, req.path, api_key, SDK_QUIRK_WARNING)
 
     def _authenticate(self, tx: Tx, req: AuthRequest) -> Principal:
         params = req.params
