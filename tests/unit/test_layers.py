@@ -21,6 +21,9 @@ PACKAGE_ROOT = Path(ringback.__file__).parent
 FLOORS: dict[str, int] = {
     "core": 0,
     "state": 1,
+    # the NCCO engine: pure, on core's floor in effect (it may import core and nothing else
+    # of ours; core and state do not import it)
+    "ncco": 1,
     "platform": 2,
     "scheduler": 3,
     "webhooks": 3,
