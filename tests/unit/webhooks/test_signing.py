@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import Any
 
 import jwt
 import pytest
 from vonage_http_client import Auth
 from vonage_jwt import verify_signature
+
+from ringback.state import accounts as account_state
 
 from .conftest import Outbox, run
 
@@ -168,3 +171,88 @@ def test_a_jwt_without_an_application_has_no_application_id(box: Outbox) -> None
     run(drain_once(box))
     token = receiver.received[0].headers["authorization"].removeprefix("Bearer ")
     assert "application_id" not in jwt.decode(token, account.signature_secret, ["HS256"])
+
+
+def _claims(got: Any, secret: str) -> dict[str, Any]:
+    token = got.headers["authorization"].removeprefix("Bearer ")
+    assert verify_signature(token, secret)
+    claims: dict[str, Any] = jwt.decode(token, secret, algorithms=["HS256"])
+    assert claims["payload_hash"] == hashlib.sha256(got.body).hexdigest()
+    return claims
+
+
+@pytest.mark.filterwarnings(SHORT_KEY)
+def test_each_jwt_attempt_is_signed_afresh_over_its_own_body(box: Outbox) -> None:
+    """A retried Messages status webhook: a new `jti` per attempt, each verifying with the SDK
+    and hashing exactly the bytes that attempt sent."""
+    account = box.account()
+    receiver = box.receiver(statuses=[500, 503])
+    app_id = str(uuid.uuid4())
+    payload = {"message_uuid": str(uuid.uuid4()), "status": "delivered", "text": "héllo ✓"}
+    delivery_id = box.enqueue(
+        receiver.url, payload, api_key=account.api_key, signing="jwt", application_id=app_id
+    )
+
+    async def go() -> None:
+        dispatcher = box.dispatcher()
+        await dispatcher.drain()
+        box.clock.advance(5)
+        await dispatcher.drain()
+        box.clock.advance(10)
+        await dispatcher.drain()
+        await dispatcher.stop()
+
+    run(go())
+    received = receiver.received
+    assert len(received) == 3
+    claims = [_claims(got, account.signature_secret) for got in received]
+    assert len({c["jti"] for c in claims}) == 3
+    assert {(c["api_key"], c["application_id"], c["iss"]) for c in claims} == {
+        (account.api_key, app_id, "Vonage")
+    }
+    assert all(got.json == payload for got in received)
+    attempts = box.delivery(delivery_id)["attempts"]
+    tokens = {a["request_headers"]["Authorization"] for a in attempts}
+    assert len(tokens) == 3  # recorded as sent, each with its own token
+
+
+@pytest.mark.filterwarnings(SHORT_KEY)
+def test_the_jwt_is_made_at_send_time_with_the_secret_then_in_force(box: Outbox) -> None:
+    account = box.account()
+    receiver = box.receiver(statuses=[500])
+    box.enqueue(receiver.url, {"status": "read"}, api_key=account.api_key, signing="jwt")
+    new_secret = "rotated" + account.signature_secret
+
+    async def go() -> None:
+        dispatcher = box.dispatcher()
+        await dispatcher.drain()
+        with box.store.begin() as tx:
+            account_state.update_account(tx, account.api_key, signature_secret=new_secret)
+        box.clock.advance(5)
+        await dispatcher.drain()
+        await dispatcher.stop()
+
+    run(go())
+    first, second = receiver.received
+    _claims(first, account.signature_secret)
+    _claims(second, new_secret)
+    assert not verify_signature(
+        second.headers["authorization"].removeprefix("Bearer "), account.signature_secret
+    )
+
+
+@pytest.mark.filterwarnings(SHORT_KEY)
+def test_a_jwt_over_a_form_body_hashes_the_form_bytes(box: Outbox) -> None:
+    account = box.account()
+    receiver = box.receiver()
+    box.enqueue(
+        receiver.url,
+        {"status": "delivered", "to": "447700900000"},
+        api_key=account.api_key,
+        signing="jwt",
+        content_type="form",
+    )
+    run(drain_once(box))
+    (got,) = receiver.received
+    assert got.body == b"status=delivered&to=447700900000"
+    _claims(got, account.signature_secret)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 Channel = Literal["sms", "mms", "whatsapp", "messenger", "viber_service", "rcs"]
 CHANNELS: tuple[Channel, ...] = ("sms", "mms", "whatsapp", "messenger", "viber_service", "rcs")
 WebhookVersion = Literal["v0.1", "v1"]
+PROBLEM_TYPE_BASE = "https://developer.vonage.com/api-errors/messages#"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class MessageRequest:
     ttl: int | None = None  # seconds
     context: Mapping[str, Any] | None = None  # a reply's `context.message_uuid`
     failover: tuple[MessageRequest, ...] = ()  # the next channels, in order
+    trusted_recipient: bool | None = None  # SMS, MMS, RCS: bypass Fraud Defender for this one
 
 
 @dataclass(frozen=True)
@@ -57,3 +59,17 @@ class MessageInvalid(Exception):
         self.title = title
         self.detail = detail
         self.invalid_parameters = invalid_parameters
+
+    @property
+    def type(self) -> str:
+        return f"{PROBLEM_TYPE_BASE}{self.code}"
+
+    def problem(self) -> dict[str, Any]:
+        """The 422 body but `instance` (the endpoint adds its trace id); `invalid_parameters`
+        only when there are some."""
+        body: dict[str, Any] = {"type": self.type, "title": self.title, "detail": self.detail}
+        if self.invalid_parameters:
+            body["invalid_parameters"] = [
+                {"name": p.name, "reason": p.reason} for p in self.invalid_parameters
+            ]
+        return body
