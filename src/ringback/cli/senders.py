@@ -4,6 +4,7 @@ accounts)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -74,8 +75,10 @@ def remove_sender(
     url: UrlOption = None,
     data_dir: DataDirOption = DATA_DIR,
     control_token: TokenOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Remove a registered sender."""
     tail = f"/{quote(channel, safe='')}/{quote(sender_id, safe='')}"
     connect(url, data_dir, control_token).call("DELETE", _path(api_key, tail))
-    typer.echo(f"removed {channel} sender {sender_id}")
+    removed = {"removed": {"channel": channel, "id": sender_id}}
+    typer.echo(json.dumps(removed) if as_json else f"removed {channel} sender {sender_id}")
