@@ -117,7 +117,9 @@ def behaviour(
     reset: Annotated[bool, typer.Option("--reset", help="back to magic or default")] = False,
     channel: Annotated[
         str | None,
-        typer.Option(help="only on this channel (whatsapp, messenger, viber_service, rcs, mms, sms)"),
+        typer.Option(
+            help="only on this channel (whatsapp, messenger, viber_service, rcs, mms, sms)"
+        ),
     ] = None,
     url: UrlOption = None,
     data_dir: DataDirOption = DATA_DIR,
