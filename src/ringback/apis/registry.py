@@ -12,6 +12,7 @@ from ringback.apis.account import routes as account
 from ringback.apis.applications import routes as applications
 from ringback.apis.endpoint import Api
 from ringback.apis.insight import routes as insight
+from ringback.apis.messages import routes as messages
 from ringback.apis.numbers import routes as numbers
 from ringback.apis.pricing import routes as pricing
 from ringback.apis.services import Services
@@ -29,7 +30,7 @@ class ApiModule(Protocol):
         ...
 
 
-MODULES: list[ApiModule] = [account, applications, numbers, pricing, sms, insight]
+MODULES: list[ApiModule] = [account, applications, numbers, pricing, sms, insight, messages]
 
 APIS: list[Api] = [api for module in MODULES for api in module.APIS]
 

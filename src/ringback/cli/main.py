@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ringback.cli import phone, webhooks, world
+from ringback.cli import phone, senders, webhooks, world
 from ringback.cli.one_line_errors import OneLineErrors, fail
 from ringback.cli.output import JsonOption
 from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
@@ -170,6 +170,7 @@ app.command("reset")(world.reset)
 app.command("handsets")(world.handsets)
 app.add_typer(phone.app, name="phone")
 app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(senders.app, name="senders")
 
 
 @app.command()

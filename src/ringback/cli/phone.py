@@ -115,18 +115,25 @@ def behaviour(
         str | None, typer.Option(help="copy a named profile, e.g. absent-temporary")
     ] = None,
     reset: Annotated[bool, typer.Option("--reset", help="back to magic or default")] = False,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            help="only on this channel (whatsapp, messenger, viber_service, rcs, mms, sms)"
+        ),
+    ] = None,
     url: UrlOption = None,
     data_dir: DataDirOption = DATA_DIR,
     control_token: TokenOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show what traffic to it does, or change it."""
+    """Show what traffic to it does, or change it (on one channel with --channel)."""
     control, path = connect(url, data_dir, control_token), _path(ctx, "behaviour")
+    params = {"channel": channel} if channel is not None else None
     if reset:
-        emit(control.call("DELETE", path), as_json, views.behaviour)
+        emit(control.call("DELETE", path, params=params), as_json, views.behaviour)
         return
     if set_ is None and profile is None:
-        emit(control.call("GET", path), as_json, views.behaviour)
+        emit(control.call("GET", path, params=params), as_json, views.behaviour)
         return
     fields: dict[str, Any] = {}
     if set_ is not None:
@@ -138,7 +145,7 @@ def behaviour(
             raise typer.BadParameter("--set must be a JSON object")
     if profile is not None:
         fields["profile"] = profile
-    emit(control.call("PUT", path, body=fields), as_json, views.behaviour)
+    emit(control.call("PUT", path, params=params, body=fields), as_json, views.behaviour)
 
 
 @app.command()

@@ -119,7 +119,17 @@ def behaviour(body: dict[str, Any]) -> RenderableType:
     pairs += list((body.get("behaviour") or {}).items())
     explained = body.get("explained") or {}
     pairs += [(f"{name.replace('_', ' ')}, explained", text) for name, text in explained.items()]
-    return fields(f"behaviour of {body.get('msisdn')}", pairs)
+    on = f" on {body['channel']}" if body.get("channel") else ""
+    return fields(f"behaviour of {body.get('msisdn')}{on}", pairs)
+
+
+def senders(body: dict[str, Any]) -> RenderableType:
+    rows = [
+        (s.get("channel"), s.get("id"), s.get("application_id"), s.get("display_name"))
+        for s in body.get("senders") or []
+    ]
+    columns = ("channel", "id", "application", "display name")
+    return table(columns, rows, title=f"senders of {body.get('api_key')}")
 
 
 def code(body: dict[str, Any]) -> RenderableType:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import UTC, datetime
@@ -111,4 +112,6 @@ def message_view(message: HandsetMessage) -> dict[str, Any]:
         "message_ids": message.reference.split(",") if message.reference else [],
         "created_at": message.created_at,
         "time": iso(message.created_at),
+        # the Messages API's content as sent ({"message_type": "image", "image": {...}}), or null
+        "content": json.loads(message.content) if message.content else None,
     }

@@ -187,25 +187,54 @@ def send_message(request: Request, services: Services, body: dict[str, Any]) -> 
     return VonageJSON(answer, status_code=201)
 
 
-def _behaviour_view(tx: Tx, msisdn: str) -> dict[str, Any]:
+def _channel(request: Request) -> str | None:
+    """`?channel=`: the behaviour on one channel (its overrides on the handset's profile)."""
+    channel = query(request, "channel")
+    if channel is not None and channel not in CHANNELS:
+        raise invalid("channel", f"must be one of {', '.join(CHANNELS.names())}")
+    return channel
+
+
+def _behaviour_view(tx: Tx, msisdn: str, channel: str | None = None) -> dict[str, Any]:
     found = behaviours.effective(tx, msisdn)
-    return {
+    behaviour = found.behaviour.for_channel(channel)
+    view = {
         "msisdn": msisdn,
         "source": found.source,
         "updated_at": found.updated_at,
-        "behaviour": found.behaviour.to_json(),
-        "explained": behaviours.explain(found.behaviour),
+        "behaviour": behaviour.to_json(),
+        "explained": behaviours.explain(behaviour),
     }
+    if channel is not None:
+        view["channel"] = channel
+    return view
 
 
 def read_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
     msisdn = _msisdn(request)
+    channel = _channel(request)
     with services.store.begin() as tx:
-        return _behaviour_view(tx, msisdn)
+        return _behaviour_view(tx, msisdn, channel)
+
+
+def _set_channel_behaviour(
+    services: Services, msisdn: str, channel: str, fields: dict[str, Any]
+) -> Any:
+    """The fields as the handset's overrides on `channel` ({} removes them)."""
+    with services.store.begin() as tx:
+        base = behaviours.effective(tx, msisdn).behaviour
+        behaviour = behaviours.with_channel(base, channel, fields)
+        behaviours.set_behaviour(tx, msisdn, behaviour, services.clock.now())
+        return _behaviour_view(tx, msisdn, channel)
 
 
 def set_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
     msisdn = _msisdn(request)
+    channel = _channel(request)
+    if channel is not None:
+        if not body:
+            raise invalid("body", "must give the behaviour's fields on that channel")
+        return _set_channel_behaviour(services, msisdn, channel, dict(body))
     fields = dict(body)
     base = behaviours.DEFAULT
     if "profile" in fields:
@@ -223,6 +252,9 @@ def set_behaviour(request: Request, services: Services, body: dict[str, Any]) ->
 
 def reset_behaviour(request: Request, services: Services, body: dict[str, Any]) -> Any:
     msisdn = _msisdn(request)
+    channel = _channel(request)
+    if channel is not None:
+        return _set_channel_behaviour(services, msisdn, channel, {})
     with services.store.begin() as tx:
         behaviours.clear_behaviour(tx, msisdn)
         return _behaviour_view(tx, msisdn)

@@ -47,8 +47,67 @@ BEHAVIOUR: dict[str, Any] = {
         "ported_network": {"type": "string", "nullable": True},
         "valid": {"type": "boolean", "nullable": True},
         "name": {"type": "string"},
+        "message": {"enum": ["delivered", "rejected", "undeliverable"], "nullable": True},
+        "message_error": {"type": "integer", "minimum": 1000, "maximum": 1499, "nullable": True},
+        "read_after_seconds": {"type": "number", "minimum": 0, "nullable": True},
     },
 }
+MESSAGING_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
+    (
+        "post",
+        f"{HANDSET}/messages/{{message_uuid}}/read",
+        "readMessage",
+        "The handset reads a Messages API message it received (WhatsApp, Messenger, Viber, "
+        "RCS): its sender gets the `read` status; 409 when not delivered or the channel has "
+        "no read receipts",
+        None,
+    ),
+    (
+        "post",
+        f"{HANDSET}/whatsapp-window",
+        "openWhatsappWindow",
+        "Open WhatsApp's 24-hour customer-care window with a business sender, as if the user "
+        "had written to it",
+        {"type": "object", "required": ["sender"], "properties": {"sender": {"type": "string"}}},
+    ),
+    (
+        "get",
+        "/_ringback/messages/{message_uuid}",
+        "getMessage",
+        "A Messages API message as Ringback holds it, with its status history",
+        None,
+    ),
+    (
+        "get",
+        "/_ringback/accounts/{api_key}/senders",
+        "listSenders",
+        "The account's WhatsApp, Viber, Messenger and RCS senders",
+        None,
+    ),
+    (
+        "post",
+        "/_ringback/accounts/{api_key}/senders",
+        "addSender",
+        "Register a sender, linked to one of the account's applications (409 if taken)",
+        {
+            "type": "object",
+            "required": ["channel", "id"],
+            "properties": {
+                "channel": {"enum": ["whatsapp", "viber_service", "messenger", "rcs"]},
+                "id": {"type": "string"},
+                "application_id": {"type": "string"},
+                "display_name": {"type": "string"},
+            },
+        },
+    ),
+    (
+        "delete",
+        "/_ringback/accounts/{api_key}/senders/{channel}/{sender_id}",
+        "removeSender",
+        "Remove a registered sender",
+        None,
+    ),
+]
 HANDSET_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
     (
         "get",
@@ -88,7 +147,9 @@ HANDSET_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "get",
         f"{HANDSET}/behaviour",
         "handsetBehaviour",
-        "What traffic to this handset does, and where that comes from (set, magic, default)",
+        "What traffic to this handset does, and where that comes from (set, magic, default); "
+        "?channel= as traffic on that channel meets it (PUT and DELETE take it too: the "
+        "profile's overrides on that channel)",
         None,
     ),
     ("put", f"{HANDSET}/behaviour", "setHandsetBehaviour", "Set its behaviour", BEHAVIOUR),
@@ -293,6 +354,7 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         None,
     ),
     *HANDSET_OPERATIONS,
+    *MESSAGING_OPERATIONS,
     *WEBHOOK_OPERATIONS,
     ("get", "/_ringback/openapi.json", "openapi", "This document", None),
 ]

@@ -8,7 +8,16 @@ from starlette.routing import BaseRoute, Route
 
 from ringback import __version__
 from ringback.apis.services import Services
-from ringback.control import accounts, credentials, handsets, openapi, webhooks, world
+from ringback.control import (
+    accounts,
+    credentials,
+    handsets,
+    messaging,
+    openapi,
+    senders,
+    webhooks,
+    world,
+)
 from ringback.control.common import control
 
 
@@ -38,5 +47,7 @@ def routes() -> list[BaseRoute]:
         *world.routes(),
         *credentials.routes(),
         *handsets.routes(),
+        *messaging.routes(),
+        *senders.routes(),
         *webhooks.routes(),
     ]

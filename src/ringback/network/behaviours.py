@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +22,9 @@ SMS_OUTCOMES = ("delivered", "failed", "rejected", "expired")
 REACHABILITY = ("reachable", "undeliverable", "absent", "bad_number", "blacklisted", "unknown")
 # SMS API submission statuses a handset can provoke (sms.yml x-errors)
 SUBMIT_STATUSES = (0, 6, 7, 29, 33)
+# the Messages API's outcomes on its channels (its status webhooks), and its error codes
+MESSAGE_OUTCOMES = ("delivered", "rejected", "undeliverable")
+MESSAGE_ERRORS = range(1000, 1500)
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,23 @@ class Behaviour:
     ported_network: str | None = None  # MCC+MNC it was ported to
     valid: bool | None = None  # overrides libphonenumber's validity (magic numbers)
     name: str = "default"  # which profile this is, for people reading it
+    # the Messages API: the outcome on a channel (None: from `sms` and `err_code`), its error
+    # code (1000-1484), and when the handset reads what it received (None: only when told)
+    message: str | None = None
+    message_error: int | None = None
+    read_after_seconds: float | None = None
+    # overrides per channel ("whatsapp": {"message": "undeliverable", ...}): `for_channel`
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def for_channel(self, channel: str | None) -> Behaviour:
+        """This profile as traffic on `channel` meets it: its overrides for that channel on top."""
+        override = self.channels.get(channel) if channel else None
+        if not override:
+            return self
+        return dataclasses.replace(self, **override)
 
 
 DEFAULT = Behaviour()
@@ -126,6 +143,25 @@ def validate(fields: dict[str, Any], base: Behaviour = DEFAULT) -> Behaviour:
         fields.get("valid") is None or isinstance(fields.get("valid"), bool),
         "must be true, false or null",
     )
+    check(
+        "message",
+        fields.get("message") is None or fields.get("message") in MESSAGE_OUTCOMES,
+        f"must be one of {MESSAGE_OUTCOMES} or null",
+    )
+    code = fields.get("message_error")
+    check(
+        "message_error",
+        code is None
+        or (isinstance(code, int) and not isinstance(code, bool) and code in MESSAGE_ERRORS),
+        "must be a Messages error code (1000-1499) or null",
+    )
+    read_after: Any = fields.get("read_after_seconds")
+    check(
+        "read_after_seconds",
+        read_after is None or (number(read_after) and 0 <= read_after <= 7 * 86400),
+        "must be 0 to 604800 seconds or null",
+    )
+    check("channels", "channels" not in fields, "is set per channel (?channel=)")
     label = fields.get("name")
     check(
         "name",
@@ -176,8 +212,23 @@ def effective(tx: Tx, msisdn: str) -> Effective:
     return Effective(DEFAULT, "default")
 
 
-def behaviour_for(tx: Tx, msisdn: str) -> Behaviour:
-    return effective(tx, msisdn).behaviour
+def behaviour_for(tx: Tx, msisdn: str, channel: str | None = None) -> Behaviour:
+    """The handset's profile, as traffic on `channel` meets it (its overrides for it)."""
+    return effective(tx, msisdn).behaviour.for_channel(channel)
+
+
+def with_channel(base: Behaviour, channel: str, fields: dict[str, Any]) -> Behaviour:
+    """`base` with `fields` (checked as `validate` checks them) as its overrides on `channel`,
+    on top of those it had there; `{}` removes them."""
+    if not fields:
+        rest = {k: v for k, v in base.channels.items() if k != channel}
+        return dataclasses.replace(base, channels=rest)
+    given = {k: v for k, v in fields.items() if k != "name"}
+    validate(given, base.for_channel(channel))
+    merged = {**base.channels.get(channel, {}), **given}
+    if isinstance(merged.get("roaming_country"), str):
+        merged["roaming_country"] = merged["roaming_country"].upper()
+    return dataclasses.replace(base, channels={**base.channels, channel: merged})
 
 
 def set_behaviour(tx: Tx, msisdn: str, behaviour: Behaviour, now: float) -> None:

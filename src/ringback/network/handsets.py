@@ -6,7 +6,10 @@ Vonage side (`sms_messages`). Recording a message wakes anyone long-polling that
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from ringback.core.changes import Changes
 from ringback.state import handsets as handset_state
@@ -38,6 +41,7 @@ def record(
     parts: int = 1,
     api_key: str | None = None,
     reference: str | None = None,
+    content: Mapping[str, Any] | None = None,
 ) -> int:
     message_id = handset_state.record(
         tx,
@@ -51,6 +55,7 @@ def record(
         parts=parts,
         api_key=api_key,
         reference=reference,
+        content=json.dumps(content, separators=(",", ":")) if content is not None else None,
     )
     changes.notify(topic(msisdn))
     return message_id

@@ -25,6 +25,7 @@ class HandsetMessage:
     api_key: str | None
     reference: str | None
     created_at: float
+    content: str | None = None  # JSON of a Messages API message's content (None for SMS)
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -47,6 +48,7 @@ def record(
     parts: int = 1,
     api_key: str | None = None,
     reference: str | None = None,
+    content: str | None = None,
 ) -> int:
     row = _RECORD.first(
         tx,
@@ -61,6 +63,7 @@ def record(
             "api_key": api_key,
             "reference": reference,
             "created_at": now,
+            "content": content,
         },
     )
     assert row is not None

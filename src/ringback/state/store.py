@@ -36,6 +36,9 @@ ACCOUNT_RESOURCES = [
     "webhook_attempts",
     "webhook_deliveries",
     "sms_messages",
+    "message_statuses",
+    "messages",
+    "message_senders",
     "handset_messages",  # what this account's traffic left on handsets
     "numbers",
     "applications",
@@ -43,7 +46,7 @@ ACCOUNT_RESOURCES = [
 # what every reset keeps with the accounts (tables not listed above): their secrets, and the
 # auto-reload they set up
 # the simulated world, shared by every account: wiped only by a full reset
-WORLD_TABLES = ["handset_behaviours"]
+WORLD_TABLES = ["handset_behaviours", "whatsapp_windows"]
 
 
 # what a failing database raises, for the layers above that must tell it apart

@@ -198,6 +198,8 @@ handset_messages = Table(
     Column("api_key", Text, nullable=True),  # the Ringback account on the other side, if any
     Column("reference", Text, nullable=True),  # message id(s) on the Vonage side
     Column("created_at", Float, nullable=False),
+    # (v0005) JSON of what the sender sent, for channels that carry more than text (Messages)
+    Column("content", Text, nullable=True),
     Index("ix_handset_messages_msisdn", "msisdn", "id"),
     Index("ix_handset_messages_api_key", "api_key"),
     sqlite_autoincrement=True,
@@ -283,4 +285,78 @@ webhook_attempts = Table(
     Index("ix_webhook_attempts_delivery", "delivery_id", "id"),
     Index("ix_webhook_attempts_api_key", "api_key", "id"),
     sqlite_autoincrement=True,
+)
+
+# --- the Messages API (v0005) ---
+
+# WhatsApp, Viber, Messenger and RCS senders registered to an account (the dashboard's
+# external accounts), each linked to one application
+message_senders = Table(
+    "message_senders",
+    metadata,
+    Column("channel", Text, primary_key=True),
+    Column("sender_id", Text, primary_key=True),
+    _account_key(),
+    Column("application_id", Text, nullable=True),
+    Column("display_name", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Index("ix_message_senders_api_key", "api_key"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("message_id", Text, primary_key=True),  # the message_uuid
+    _account_key(),
+    Column("application_id", Text, nullable=True),  # the JWT's (None with Basic)
+    Column("channel", Text, nullable=False),
+    Column("message_type", Text, nullable=False),
+    Column("to_msisdn", Text, nullable=False),
+    Column("sender", Text, nullable=False),
+    Column("encoding", Text, nullable=False),  # SMS: text | unicode; else json
+    Column("body", Text, nullable=False),  # SMS: the text; else JSON of the content
+    Column("client_ref", Text, nullable=True),
+    Column("webhook_url", Text, nullable=True),  # where its statuses go (resolved at send)
+    Column("webhook_version", Text, nullable=False),  # v1 | v0.1
+    Column("ttl", Integer, nullable=True),  # seconds
+    Column("price_units", BigInteger, nullable=False),
+    Column("count_total", Integer, nullable=False),  # SMS parts (1 elsewhere)
+    Column("network_code", Text, nullable=True),
+    # submitted | delivered | read | rejected | undeliverable
+    Column("status", Text, nullable=False),
+    Column("error_code", Integer, nullable=True),  # the error table's 1000-1484
+    Column("submitted_at", Float, nullable=False),
+    Column("final_at", Float, nullable=True),
+    Column("read_at", Float, nullable=True),
+    Index("ix_messages_api_key", "api_key", "submitted_at"),
+    Index("ix_messages_to", "to_msisdn"),
+)
+
+# every status a message went through, in order
+message_statuses = Table(
+    "message_statuses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "message_id",
+        Text,
+        ForeignKey("messages.message_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    _account_key(),
+    Column("status", Text, nullable=False),
+    Column("error_code", Integer, nullable=True),
+    Column("at", Float, nullable=False),
+    Index("ix_message_statuses_message", "message_id", "id"),
+    Index("ix_message_statuses_api_key", "api_key"),
+    sqlite_autoincrement=True,
+)
+
+# WhatsApp's customer-care window: opened when the user writes to the business sender
+whatsapp_windows = Table(
+    "whatsapp_windows",
+    metadata,
+    Column("sender", Text, primary_key=True),  # the business's WhatsApp number
+    Column("user_msisdn", Text, primary_key=True),
+    Column("opened_at", Float, nullable=False),
 )

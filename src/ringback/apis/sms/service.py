@@ -21,6 +21,7 @@ from ringback.network.behaviours import behaviour_for
 from ringback.network.delivery.channels import Content, Cut
 from ringback.network.delivery.pipeline import DeliveryPipeline
 from ringback.network.numbering import NumberInfo
+from ringback.network.senders import OWN_NUMBER_REGIONS
 from ringback.platform.billing import Billing
 from ringback.state import numbers as number_state
 from ringback.state import sms_parts as part_state
@@ -29,8 +30,6 @@ from ringback.state.store import Tx
 
 PRODUCT = "sms"
 DELIVER_JOB = "sms.deliver"
-# destinations where the sender must be a number the account rents (10DLC / toll-free there)
-OWN_NUMBER_REGIONS = frozenset({"US", "CA"})
 
 
 class SmsServices(Protocol):

@@ -10,9 +10,9 @@ is not edited.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ringback.network.behaviours import Behaviour
 from ringback.network.inbound import InboundServices
@@ -89,6 +89,9 @@ class InboxEntry:
     api_key: str | None
     reference: str
     udh: str | None = None
+    # what a channel carrying more than text delivers as it was sent (the Messages API's
+    # message type and its object: an image's URL and caption, a template's parameters, ...)
+    content: Mapping[str, Any] | None = None
 
 
 class ChannelStrategy(Protocol):

@@ -71,7 +71,8 @@ class Line(Generic[U]):
         if unit is None or unit.final:
             return  # the account was reset, or this job already ran
         now = self.network.clock.now()
-        landing = self.channel.land(behaviour_for(tx, unit.to_msisdn), bool(payload.get("expires")))
+        behaviour = behaviour_for(tx, unit.to_msisdn, self.channel.name)
+        landing = self.channel.land(behaviour, bool(payload.get("expires")))
         self.writer.finish(tx, unit, landing, now)
         if landing.status == self.channel.delivered:
             ids = [str(i) for i in payload.get("message_ids") or [unit.message_id]]
@@ -103,6 +104,7 @@ class Line(Generic[U]):
             parts=entry.parts,
             api_key=entry.api_key,
             reference=entry.reference,
+            content=entry.content,
         )
 
 
