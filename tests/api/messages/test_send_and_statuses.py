@@ -198,7 +198,7 @@ def test_invalid_senders_are_vonages_422(world: World, sender: Sender) -> None:
         response = sender.send(body)
         assert response.status_code == 422, response.text
         problem = response.json()
-        assert problem["type"] == "https://developer.vonage.com/api-errors/messages#1120"
+        assert problem["type"] == "https://developer.vonage.com/api-errors/messages#1420"
         assert problem["title"] == "Invalid sender"
         assert problem["detail"] == "The `from` parameter is invalid for the given channel."
         assert re.fullmatch(r"[0-9a-f]{32}", problem["instance"])

@@ -154,10 +154,10 @@ class MessagesProblem(RingbackError):
 
 
 def invalid_sender() -> MessagesProblem:
-    """The spec's ErrorSender, as given (its `type` anchor 1120; the table's 1420 says the same
-    in other words)."""
+    """The error table's 1420, the same answer the body check gives a malformed `from` (the
+    spec's ErrorSender example still shows the older anchor 1120)."""
     return MessagesProblem(
-        1120, "Invalid sender", "The `from` parameter is invalid for the given channel."
+        1420, "Invalid sender", "The `from` parameter is invalid for the given channel."
     )
 
 
