@@ -16,6 +16,7 @@ from ringback.apis.numbers import routes as numbers
 from ringback.apis.pricing import routes as pricing
 from ringback.apis.services import Services
 from ringback.apis.sms import routes as sms
+from ringback.apis.voice import routes as voice
 
 
 class ApiModule(Protocol):
@@ -29,7 +30,7 @@ class ApiModule(Protocol):
         ...
 
 
-MODULES: list[ApiModule] = [account, applications, numbers, pricing, sms, insight]
+MODULES: list[ApiModule] = [account, applications, numbers, pricing, sms, insight, voice]
 
 APIS: list[Api] = [api for module in MODULES for api in module.APIS]
 

@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from ringback import __version__
 from ringback.apis.services import Services
-from ringback.control import accounts, credentials, handsets, openapi, webhooks, world
+from ringback.control import accounts, calls, credentials, handsets, openapi, webhooks, world
 from ringback.control.common import control
 
 
@@ -39,4 +39,5 @@ def routes() -> list[BaseRoute]:
         *credentials.routes(),
         *handsets.routes(),
         *webhooks.routes(),
+        *calls.routes(),
     ]

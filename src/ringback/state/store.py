@@ -36,6 +36,9 @@ ACCOUNT_RESOURCES = [
     "webhook_attempts",
     "webhook_deliveries",
     "sms_messages",
+    "call_events",
+    "recordings",
+    "calls",
     "handset_messages",  # what this account's traffic left on handsets
     "numbers",
     "applications",
