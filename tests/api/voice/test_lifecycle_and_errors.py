@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from tests.api.voice.conftest import VoiceApp, VoiceClient
 
 TALK = [{"action": "talk", "text": "Hello there, this is a test call."}]
