@@ -356,6 +356,25 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
     *HANDSET_OPERATIONS,
     *MESSAGING_OPERATIONS,
     *WEBHOOK_OPERATIONS,
+    (
+        "get",
+        "/_ringback/calls/{uuid}",
+        "getCall",
+        "A voice call with its transcript: everything played or said to the handset and "
+        "everything it did, in order, with times",
+        None,
+    ),
+    (
+        "post",
+        "/_ringback/calls/{uuid}/{action}",
+        "driveCall",
+        "The callee's handset: answer | reject | hangup | dtmf {digits} | speech {text}",
+        {
+            "type": "object",
+            "properties": {"digits": {"type": "string"}, "text": {"type": "string"}},
+        },
+    ),
+    ("get", HANDSET + "/calls", "handsetCalls", "The voice calls to a handset, newest first", None),
     ("get", "/_ringback/openapi.json", "openapi", "This document", None),
 ]
 

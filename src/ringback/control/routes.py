@@ -10,6 +10,7 @@ from ringback import __version__
 from ringback.apis.services import Services
 from ringback.control import (
     accounts,
+    calls,
     credentials,
     handsets,
     messaging,
@@ -50,4 +51,5 @@ def routes() -> list[BaseRoute]:
         *messaging.routes(),
         *senders.routes(),
         *webhooks.routes(),
+        *calls.routes(),
     ]

@@ -25,6 +25,8 @@ SUBMIT_STATUSES = (0, 6, 7, 29, 33)
 # the Messages API's outcomes on its channels (its status webhooks), and its error codes
 MESSAGE_OUTCOMES = ("delivered", "rejected", "undeliverable")
 MESSAGE_ERRORS = range(1000, 1500)
+# what the handset does when a voice call reaches it (network/calls.py)
+CALL_OUTCOMES = ("answer", "busy", "no_answer", "reject", "machine", "fail")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Behaviour:
     roaming_network: str | None = None  # MCC+MNC of the visited network
     ported_network: str | None = None  # MCC+MNC it was ported to
     valid: bool | None = None  # overrides libphonenumber's validity (magic numbers)
+    call: str = "answer"  # a voice call to it: answer, busy, no_answer, reject, machine, fail
+    answer_seconds: float = 2.0  # ringing before it answers (or rejects), Ringback's clock
     name: str = "default"  # which profile this is, for people reading it
     # the Messages API: the outcome on a channel (None: from `sms` and `err_code`), its error
     # code (1000-1484), and when the handset reads what it received (None: only when told)
@@ -84,6 +88,12 @@ MAGIC_NUMBERS: dict[str, Behaviour] = {
     "447700900907": _magic("ported", ported_network="23415"),
     "447700900908": _magic("slow", delay_seconds=60.0),
     "447700900909": _magic("rejected", sms="rejected", err_code=6),
+    # voice calls (network/calls.py)
+    "447700900910": _magic("call-busy", call="busy"),
+    "447700900911": _magic("call-no-answer", call="no_answer"),
+    "447700900912": _magic("call-voicemail", call="machine", answer_seconds=4.0),
+    "447700900913": _magic("call-rejects", call="reject", answer_seconds=3.0),
+    "447700900914": _magic("call-fails", call="fail"),
 }
 
 
@@ -162,6 +172,13 @@ def validate(fields: dict[str, Any], base: Behaviour = DEFAULT) -> Behaviour:
         "must be 0 to 604800 seconds or null",
     )
     check("channels", "channels" not in fields, "is set per channel (?channel=)")
+    check("call", fields.get("call") in CALL_OUTCOMES, f"must be one of {CALL_OUTCOMES}")
+    answer: Any = fields.get("answer_seconds")
+    check(
+        "answer_seconds",
+        number(answer) and 0 <= answer <= 3600,
+        "must be 0 to 3600 seconds",
+    )
     label = fields.get("name")
     check(
         "name",
@@ -293,4 +310,16 @@ def explain(behaviour: Behaviour) -> dict[str, str]:
         roaming = b.roaming_country + (f" on {b.roaming_network}" if b.roaming_network else "")
     ported = f"to {b.ported_network}" if b.ported_network else "no"
     insight = f"reachable: {b.reachable}; valid: {valid}; roaming: {roaming}; ported: {ported}"
-    return {"sms": sms, "number_insight": insight}
+    return {"sms": sms, "number_insight": insight, "voice": explain_call(b)}
+
+
+def explain_call(b: Behaviour) -> str:
+    after = f"after {b.answer_seconds:g} s"
+    return {
+        "answer": f"answers {after}",
+        "busy": "busy",
+        "no_answer": "rings until the ringing_timer: timeout",
+        "reject": f"declines {after}: rejected",
+        "machine": f"voicemail answers {after}: machine",
+        "fail": "failed: cannot_route",
+    }.get(b.call, b.call)

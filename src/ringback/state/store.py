@@ -39,6 +39,9 @@ ACCOUNT_RESOURCES = [
     "message_statuses",
     "messages",
     "message_senders",
+    "call_events",
+    "recordings",
+    "calls",
     "handset_messages",  # what this account's traffic left on handsets
     "numbers",
     "applications",

@@ -359,4 +359,64 @@ whatsapp_windows = Table(
     Column("sender", Text, primary_key=True),  # the business's WhatsApp number
     Column("user_msisdn", Text, primary_key=True),
     Column("opened_at", Float, nullable=False),
+# Voice (v0005): a call leg, its handset transcript, and the recordings its NCCO made
+calls = Table(
+    "calls",
+    metadata,
+    Column("uuid", Text, primary_key=True),
+    _account_key(),
+    Column("application_id", Text, nullable=False),
+    Column("conversation_uuid", Text, nullable=False),
+    Column("direction", Text, nullable=False),  # outbound | inbound
+    Column("status", Text, nullable=False),
+    Column("to_endpoint", Text, nullable=False),  # the endpoint JSON, as Vonage echoes it
+    Column("from_endpoint", Text, nullable=False),
+    Column("to_msisdn", Text, nullable=True),  # a phone endpoint's number: the handset
+    Column("answer_url", Text, nullable=True),
+    Column("answer_method", Text, nullable=False),
+    Column("event_url", Text, nullable=True),
+    Column("event_method", Text, nullable=False),
+    Column("ncco", Text, nullable=True),  # the request's NCCO (JSON) when it gave one
+    Column("ringing_timer", Integer, nullable=False),
+    Column("length_timer", Integer, nullable=False),
+    Column("machine_detection", Text, nullable=True),
+    Column("rate", Text, nullable=True),  # EUR per minute, Vonage's 8-decimal text
+    Column("network", Text, nullable=True),
+    Column("price", Text, nullable=True),
+    Column("duration", Integer, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("start_time", Float, nullable=True),  # answered
+    Column("end_time", Float, nullable=True),
+    Column("ended", Boolean, nullable=False),
+    Column("engine", Text, nullable=True),  # the NCCO engine's CallState (JSON) once answered
+    Column("alarm", Float, nullable=True),  # when the engine asked to be woken
+    Index("ix_calls_api_key", "api_key", "created_at"),
+    Index("ix_calls_to_msisdn", "to_msisdn", "created_at"),
+)
+
+call_events = Table(
+    "call_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("call_uuid", Text, ForeignKey("calls.uuid", ondelete="CASCADE"), nullable=False),
+    _account_key(),
+    Column("at", Float, nullable=False),
+    Column("side", Text, nullable=False),  # network | heard (played to the handset) | handset
+    Column("kind", Text, nullable=False),
+    Column("detail", Text, nullable=False),  # JSON object
+    Index("ix_call_events_call", "call_uuid", "id"),
+    sqlite_autoincrement=True,
+)
+
+recordings = Table(
+    "recordings",
+    metadata,
+    Column("recording_uuid", Text, primary_key=True),
+    _account_key(),
+    Column("application_id", Text, nullable=False),
+    Column("call_uuid", Text, nullable=False),
+    Column("conversation_uuid", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("recording", Text, nullable=False),  # the FinishedRecording: sounds, not samples
+    Index("ix_recordings_api_key", "api_key", "created_at"),
 )

@@ -91,7 +91,8 @@ def test_set_wins_over_magic_which_wins_over_default(world: World) -> None:
 
 def test_magic_numbers_are_the_end_of_the_drama_range_on_the_fictional_network() -> None:
     assert len({b.name for b in MAGIC_NUMBERS.values()}) == len(MAGIC_NUMBERS)
-    assert sorted(MAGIC_NUMBERS) == [f"44770090090{d}" for d in range(10)]
+    # 900900-909 for messages and lookups, 900910-914 for voice calls
+    assert sorted(MAGIC_NUMBERS) == [f"4477009009{n:02}" for n in range(15)]
     for msisdn, behaviour in MAGIC_NUMBERS.items():
         info = numbering.lookup(msisdn)
         assert info is not None and info.region == "GB" and info.valid and info.fictional
