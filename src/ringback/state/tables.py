@@ -359,7 +359,9 @@ whatsapp_windows = Table(
     Column("sender", Text, primary_key=True),  # the business's WhatsApp number
     Column("user_msisdn", Text, primary_key=True),
     Column("opened_at", Float, nullable=False),
-# Voice (v0005): a call leg, its handset transcript, and the recordings its NCCO made
+)
+
+# Voice (v0006): a call leg, its handset transcript, and the recordings its NCCO made
 calls = Table(
     "calls",
     metadata,
