@@ -12,6 +12,7 @@ from ringback.state.migrations import (
     v0002_network,
     v0003_auth_log_level,
     v0004_auto_reload,
+    v0005_workers,
 )
 
 Migration = tuple[int, str, Callable[[Connection], None]]
@@ -21,4 +22,5 @@ MIGRATIONS: list[Migration] = [
     (2, "simulated network and webhook outbox", v0002_network.upgrade),
     (3, "auth log warnings", v0003_auth_log_level.upgrade),
     (4, "auto-reload transactions", v0004_auto_reload.upgrade),
+    (5, "many workers: leases and shared rate limits", v0005_workers.upgrade),
 ]
