@@ -7,8 +7,7 @@ PostgreSQL database, and nothing else (no other server).
   re-read when another worker announces a change, over LISTEN/NOTIFY (`state/notices.py`);
 - long-poll wake-ups (`core/changes.py`) are forwarded the same way.
 
-Announcements are batched: those made within BATCH_SECONDS go out in one transaction (a flood
-of receipts wakes the webhooks topic hundreds of times a second).
+Announcements are batched: those made within BATCH_SECONDS go out in one transaction.
 """
 
 from __future__ import annotations
@@ -30,7 +29,10 @@ from ringback.state.rate_windows import SharedWindows
 
 log = logging.getLogger("ringback.workers")
 
-BATCH_SECONDS = 0.005
+# notices made within this time go out in one transaction: a flood of receipts wakes the
+# webhooks topic hundreds of times a second, and each NOTIFY transaction is a durable commit;
+# long-polls re-check every 250 ms anyway. Control API changes do not wait: `settle()`.
+BATCH_SECONDS = 0.05
 CHANGE = "change"  # a core/changes.py topic changed (a long-poll's wake-up)
 
 

@@ -9,7 +9,7 @@ killed outright hands its destinations over within one lease.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, text, update
+from sqlalchemy import bindparam, delete, select, text, update
 
 from ringback.state.store import Tx
 from ringback.state.tables import webhook_claims
@@ -28,6 +28,11 @@ _CLAIM = text(
     RETURNING c.destination
     """
 )
+# claims other workers hold: not tried (a failed UPSERT still locks the row, and a row lock is a
+# write PostgreSQL commits durably: one per dispatcher pass per foreign destination)
+_HELD_ELSEWHERE = select(wc.c.destination).where(
+    wc.c.worker != bindparam("worker"), wc.c.lease_until >= bindparam("wall")
+)
 _RENEW_ALL = (
     update(wc).where(wc.c.worker == bindparam("b_worker")).values(lease_until=bindparam("b_until"))
 )
@@ -39,8 +44,13 @@ _RELEASE_ALL = delete(wc).where(wc.c.worker == bindparam("worker"))
 
 def claim(tx: Tx, destinations: list[str], worker: str, until: float, wall: float) -> list[str]:
     """Those of `destinations` now held by `worker` until `until`."""
+    if not destinations:
+        return []
+    busy = set(tx.conn.execute(_HELD_ELSEWHERE, {"worker": worker, "wall": wall}).scalars())
     held = []
     for destination in destinations:
+        if destination in busy:
+            continue
         row = tx.conn.execute(
             _CLAIM, {"destination": destination, "worker": worker, "until": until, "wall": wall}
         ).first()
