@@ -9,7 +9,8 @@ its own process; measures the receiver's own capacity; sets up an account whose 
 receiver; runs wrk against the baseline and then Ringback with rotating destinations; and
 measures how long after wrk stops the last receipt arrives (the drain). `--profile` adds py-spy
 profiles of the send and receipt paths; `--growth` runs the store-growth study instead
-(bench/sms_growth.py). Results go to bench/results/sms-<timestamp>.json.
+(bench/sms_growth.py); `--workers 1,2` the same run on PostgreSQL with 1 and 2 workers
+(bench/sms_workers.py). Results go to bench/results/sms-<timestamp>.json.
 See bench/README.md, "SMS benchmark", for what is measured and how to read it.
 """
 
@@ -138,6 +139,11 @@ def parse_args() -> argparse.Namespace:
         help="messages stored before each growth measurement",
     )
     parser.add_argument("--growth-duration", type=int, default=8)
+    parser.add_argument(
+        "--workers",
+        help="the workers study instead: the run on a durable throwaway PostgreSQL with "
+        "`ringback serve --workers N` for each N given, e.g. 1,2 (bench/sms_workers.py)",
+    )
     parser.add_argument(
         "--src",
         type=Path,
@@ -350,7 +356,7 @@ def main() -> int:
         )
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     info: dict[str, Any] = {
-        "benchmark": "sms-growth" if args.growth else "sms",
+        "benchmark": "sms-workers" if args.workers else "sms-growth" if args.growth else "sms",
         "stamp": stamp,
         "started_at": started.isoformat(timespec="seconds"),
         "loadavg_at_start": load,
@@ -361,7 +367,11 @@ def main() -> int:
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
     }
     with tempfile.TemporaryDirectory(prefix="ringback-sms-bench-") as tmp:
-        if args.growth:
+        if args.workers:
+            from sms_workers import run_workers
+
+            failures = run_workers(wrk, Path(tmp), args, info)
+        elif args.growth:
             failures = run_growth(wrk, Path(tmp), args, info)
         else:
             failures = run_main(wrk, Path(tmp), args, info)

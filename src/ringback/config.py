@@ -44,6 +44,12 @@ class Settings:
     max_connections: int = 1024
     request_head_timeout: float = 10.0
     max_header_bytes: int = 64 * 1024
+    # `--workers N`: processes serving the same ports on one PostgreSQL database (cluster.py,
+    # supervisor.py); each worker's own index, 0-based; how long a worker's claims on jobs and
+    # webhook destinations last without renewal (wall-clock seconds)
+    workers: int = 1
+    worker_index: int = 0
+    lease_seconds: float = 15.0
 
     @property
     def database_path(self) -> str:

@@ -11,7 +11,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +22,7 @@ import uvloop
 from ringback import __version__
 from ringback.access_log import AccessLog
 from ringback.app import bootstrap_default_account, build_services, create_app
+from ringback.cluster import Cluster
 from ringback.config import Settings
 from ringback.connection_guard import ConnectionGuard, GuardedHttpToolsProtocol, guarded_protocol
 from ringback.control.token import resolve_control_token
@@ -120,6 +121,11 @@ def serve(settings: Settings) -> None:
     lock = ServerLock.acquire(settings.data_dir)
     try:
         settings = replace(settings, control_token=resolve_control_token(settings))
+        if settings.workers > 1:
+            from ringback.supervisor import supervise
+
+            supervise(settings, fd_limit)
+            return
         with contextlib.suppress(KeyboardInterrupt):
             # uvloop, as uvicorn would pick itself: the stock loop costs ~40 ms per keep-alive
             # request here (Nagle vs delayed ACK on the pre-bound sockets)
@@ -138,15 +144,32 @@ def _describe(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
-async def run(settings: Settings, fd_limit: int = 4096) -> None:
+def bind_both(settings: Settings) -> tuple[socket.socket, socket.socket]:
     http_sock = bind(settings.host, settings.http_port, "--http-port")
     try:
         https_sock = bind(settings.host, settings.https_port, "--https-port")
     except StartupError:
         http_sock.close()
         raise
+    return http_sock, https_sock
+
+
+async def run(
+    settings: Settings,
+    fd_limit: int = 4096,
+    sockets: tuple[socket.socket, socket.socket] | None = None,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve until a signal. A worker of `--workers N` (supervisor.py) is given the sockets the
+    supervisor bound and calls `ready` once serving; the supervisor writes server.json and the
+    banner. Otherwise this process binds, writes and prints them itself."""
+    http_sock, https_sock = sockets if sockets is not None else bind_both(settings)
+    cluster: Cluster | None = None
     try:
         services = build_services(settings)
+        if settings.workers > 1:
+            cluster = Cluster(services)
+            cluster.join()
         account, secret = bootstrap_default_account(services)
         # a docker-compose service name given with --allowed-hosts is served over HTTPS too
         names = [name.lstrip(".") for name in settings.allowed_hosts]
@@ -154,11 +177,15 @@ async def run(settings: Settings, fd_limit: int = 4096) -> None:
     except DatabaseUnreachable as exc:
         http_sock.close()
         https_sock.close()
+        if cluster is not None:
+            cluster.leave()
         raise StartupError(str(exc)) from None
     except Exception as exc:
         log.debug("start-up failed", exc_info=True)
         http_sock.close()
         https_sock.close()
+        if cluster is not None:
+            cluster.leave()
         raise StartupError(f"could not start: {_describe(exc)}") from None
     app = AccessLog(create_app(services))
     # What start-up loaded (number metadata, price lists, SQLAlchemy, the routes) lives as long
@@ -218,6 +245,11 @@ async def run(settings: Settings, fd_limit: int = 4096) -> None:
         await asyncio.sleep(0.01)
     runtime = settings.data_dir / RUNTIME_FILE
     try:
+        if ready is not None:
+            if not servers.done():
+                ready()
+            await servers
+            return
         write_private(
             runtime,
             json.dumps(
@@ -257,6 +289,9 @@ async def run(settings: Settings, fd_limit: int = 4096) -> None:
         # attempts in flight finish (or time out) and are recorded; the rest stay pending
         await services.webhooks.stop()
         await webhooks_task
-        # only the server holding the data directory's lock ever gets here
-        runtime.unlink(missing_ok=True)
+        # only the server holding the data directory's lock writes server.json
+        if ready is None:
+            runtime.unlink(missing_ok=True)
+        if cluster is not None:
+            cluster.leave()
         services.store.close()

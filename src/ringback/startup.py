@@ -37,6 +37,11 @@ def check_settings(settings: Settings) -> None:
         if problems:
             raise StartupError(f"--api-secret is too weak: it {'; '.join(problems)}")
     database = settings.database
+    if settings.workers > 1 and not (database and is_postgres(database)):
+        raise StartupError(
+            f"--workers {settings.workers} needs PostgreSQL (--database postgresql://...): "
+            "on SQLite one process serves"
+        )
     if database and "://" in database and not is_postgres(database):
         scheme = database.split("://", 1)[0]
         raise StartupError(

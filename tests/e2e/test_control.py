@@ -33,6 +33,9 @@ def test_health(server: RingbackProcess) -> None:
         "status": "ok",
         "version": "0.1.0",
         "database": backends.backend(),  # sqlite, or postgresql with RINGBACK_TEST_BACKEND
+        "workers": 1,
+        "worker": server.info["pid"],  # one process: the server itself answers
+        "worker_index": 0,
     }
 
 

@@ -40,6 +40,9 @@ FLOORS: dict[str, int] = {
     "server_lock": 7,
     "startup": 7,
     "startup_errors": 7,
+    # many workers (--workers N): the supervisor process, and what a worker shares
+    "supervisor": 7,
+    "cluster": 7,
 }
 TOP = max(FLOORS.values())
 LEAVES = {"config", "data", "__init__"}

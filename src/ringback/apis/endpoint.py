@@ -104,7 +104,7 @@ def endpoint(
                     request.scope.setdefault("state", {}), outcome.api_key, outcome.credential.value
                 )
                 if rate_limit:
-                    services.limits.hit(rate_limit, outcome.api_key)
+                    services.limits.hit(rate_limit, outcome.api_key, tx)
                 return handler(Ctx(request, params, outcome, services, tx))
 
             # the request's one transaction: on SQLite in this turn's commit group (the answer

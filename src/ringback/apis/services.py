@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ringback.config import Settings
+from ringback.core.broadcast import Broadcast
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.core.ids import Ids
@@ -30,4 +31,6 @@ class Services:
     scheduler: Scheduler
     webhooks: Dispatcher
     changes: Changes
+    # what this worker tells the others (`--workers N`); does nothing with one process
+    broadcast: Broadcast = field(default_factory=Broadcast)
     delivery: DeliveryPipeline = field(init=False)  # app.py opens it on the scheduler

@@ -124,6 +124,17 @@ def serve(
             help="bearer token the control API requires (generated when --host is not loopback)",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            envvar="RINGBACK_WORKERS",
+            min=1,
+            help="processes serving the same ports (more than 1 needs a postgresql:// --database)",
+        ),
+    ] = 1,
+    lease_seconds: Annotated[
+        float, typer.Option(envvar="RINGBACK_LEASE_SECONDS", min=0.5, hidden=True)
+    ] = 15.0,
 ) -> None:
     """Start Ringback: HTTPS and HTTP on the same app, state in the data directory."""
     from ringback.server import serve as serve_forever
@@ -156,6 +167,8 @@ def serve(
         request_head_timeout=request_head_timeout,
         allowed_hosts=allowed,
         control_token=token,
+        workers=workers,
+        lease_seconds=lease_seconds,
     )
     try:
         serve_forever(settings)

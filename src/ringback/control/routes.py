@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from starlette.requests import Request
@@ -23,7 +24,15 @@ from ringback.control.common import control
 
 
 async def health(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    return {"status": "ok", "version": __version__, "database": services.store.kind}
+    return {
+        "status": "ok",
+        "version": __version__,
+        "database": services.store.kind,
+        "workers": services.settings.workers,
+        # the answering process: which of the workers, and its pid
+        "worker": os.getpid(),
+        "worker_index": services.settings.worker_index,
+    }
 
 
 async def openapi_document(request: Request, services: Services, body: dict[str, Any]) -> Any:

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from ringback.apis.services import Services
 from ringback.control.common import control, field
+from ringback.control.shared import publish
 from ringback.core.errors import InvalidParameters, NotFound
 from ringback.core.responses import VonageJSON
 from ringback.core.web_urls import BadUrl, check_web_url
@@ -237,6 +238,7 @@ async def change_settings(request: Request, services: Services, body: dict[str, 
         connect_timeout=_setting(body, "connect_timeout", 0, 60),
         response_timeout=_setting(body, "response_timeout", 0, 300),
     )
+    await publish(services, "webhook-settings", settings_view(services))
     return settings_view(services)
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from ringback.apis.services import Services
 from ringback.control.common import control, field
+from ringback.control.shared import announce_clock, publish
 from ringback.core.clock import MAX_ADVANCE_SECONDS, ClockError, ClockState
 from ringback.core.errors import Conflict, InvalidParameters, NotFound
 from ringback.core.money import to_units
@@ -67,6 +68,8 @@ def reset(request: Request, services: Services, body: dict[str, Any]) -> Any:
     with services.store.begin():
         _reset(services, api_key)
     services.limits.clear()
+    if not api_key:
+        announce_clock(services)
     return {"reset": api_key or "all"}
 
 
@@ -117,6 +120,7 @@ def restore_snapshot(request: Request, services: Services, body: dict[str, Any])
     if saved:
         services.clock.set_state(ClockState(**json.loads(saved)))
     services.limits.clear()
+    announce_clock(services)
     services.scheduler.wake()
     return {"name": name, "restored": True}
 
@@ -171,6 +175,8 @@ async def change_clock(request: Request, services: Services, body: dict[str, Any
     if freeze is False:
         services.clock.resume()
     await services.store.run(save_clock, services)
+    announce_clock(services)
+    await services.broadcast.settle()
     services.scheduler.wake()
     if advance:
         await services.scheduler.run_due()
@@ -183,6 +189,7 @@ async def seed(request: Request, services: Services, body: dict[str, Any]) -> An
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise InvalidParameters("seed must be an integer or null")
     services.ids.seed(value)
+    await publish(services, "seed", value)
     return {"seed": value}
 
 
@@ -208,6 +215,7 @@ async def change_rate_limits(request: Request, services: Services, body: dict[st
             raise InvalidParameters(f"{name}: {spec!r} is not a rate like '3/second'") from exc
     if enabled is not None:
         services.limits.enabled = enabled
+    await publish(services, "rate-limits", services.limits.describe())
     return services.limits.describe()
 
 

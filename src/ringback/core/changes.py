@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
+from collections.abc import Callable
 
 from ringback.core.wakeup import LoopAffinity
 
@@ -20,6 +21,9 @@ class Changes:
         # worker thread) passes what it saw before reading, so a change announced while the
         # read was away is not lost
         self.version = 0
+        # with several workers (cluster.py): tells the others, whose listeners call
+        # `notify_here`, so a long-poll on one worker wakes for a change made on another
+        self.forward: Callable[[str], None] | None = None
 
     def close(self) -> None:
         """The server is stopping: every wait ends now, and later ones do not start, so a
@@ -30,6 +34,12 @@ class Changes:
                 event.set()
 
     def notify(self, topic: str) -> None:
+        self._owner.call(lambda: self._notify(topic))
+        if self.forward is not None:
+            self.forward(topic)
+
+    def notify_here(self, topic: str) -> None:
+        """A change another worker announced: wake this process's waiters only."""
         self._owner.call(lambda: self._notify(topic))
 
     def _notify(self, topic: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
@@ -26,9 +27,21 @@ DEFAULT_LIMITS = {
 }
 
 
+class SharedWindows(Protocol):
+    """Counters every worker of a server shares (`state/rate_windows.py`, PostgreSQL)."""
+
+    def hit(self, tx: object, key: str, limit: int, window: float, now: float) -> float | None:
+        """None when let through (and counted), else the seconds until a slot frees."""
+        ...
+
+    def clear(self) -> None: ...
+
+
 class RateLimits:
     def __init__(self, enabled: bool = True, overrides: dict[str, str] | None = None) -> None:
         self.enabled = enabled
+        # set when several workers serve: then the windows live in the database
+        self.shared: SharedWindows | None = None
         self._storage = MemoryStorage()
         self._limiter = MovingWindowRateLimiter(self._storage)
         self.rules: dict[str, RateLimitItem] = {}
@@ -44,13 +57,30 @@ class RateLimits:
             "limits": {name: str(item) for name, item in self.rules.items()},
         }
 
-    def hit(self, rule: str, api_key: str) -> None:
+    def configure(self, described: dict[str, object]) -> None:
+        """As `describe()` gave them (another worker's change)."""
+        limits = described.get("limits")
+        if isinstance(limits, dict):
+            for name, spec in limits.items():
+                self.set_rule(str(name), str(spec))
+        self.enabled = bool(described.get("enabled", self.enabled))
+
+    def hit(self, rule: str, api_key: str, tx: object = None) -> None:
+        """Count a request; `tx`, the request's transaction, is where shared windows count."""
         if not self.enabled or rule not in self.rules:
             return
         item = self.rules[rule]
+        if self.shared is not None:
+            now = time.time()
+            wait = self.shared.hit(tx, f"{rule}/{api_key}", item.amount, item.get_expiry(), now)
+            if wait is not None:
+                raise RateLimited(retry_after=wait)
+            return
         if not self._limiter.hit(item, rule, api_key):
             stats = self._limiter.get_window_stats(item, rule, api_key)
             raise RateLimited(retry_after=max(0.0, stats.reset_time - time.time()))
 
     def clear(self) -> None:
         self._storage.reset()
+        if self.shared is not None:
+            self.shared.clear()

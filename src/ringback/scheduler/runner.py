@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,6 +29,8 @@ SYNC_BATCH = 32
 MAX_BACKOFF_SECONDS = 3600.0
 # how often a pass is tried while the database is unavailable
 OUTAGE_RETRY_SECONDS = 1.0
+# how long a worker holds an async job it took (wall clock), renewed every third of it
+LEASE_SECONDS = 15.0
 
 
 def failure_backoff(attempts: int) -> float:
@@ -49,6 +52,10 @@ class Scheduler:
         # one pass at a time (run_forever's, a clock move's): on PostgreSQL a pass waits on a
         # worker thread, and two at once would both take the same due jobs
         self._pass = asyncio.Lock()
+        # set when several workers share the database (cluster.py): async jobs, which run
+        # outside the transaction that took them, are leased to this worker meanwhile
+        self.worker: str | None = None
+        self.lease_seconds = LEASE_SECONDS
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self.handlers[kind] = handler
@@ -95,7 +102,14 @@ class Scheduler:
                 return ran
 
     def _sync_batch(self, tx: Tx) -> tuple[list[Job], int]:
-        due = job_state.due_jobs(tx, self.clock.now(), limit=SYNC_BATCH)
+        # on PostgreSQL the due rows stay locked until this transaction ends, so a sync job's
+        # effects and its end commit together and no other worker runs it meanwhile
+        wall = time.time()
+        due = job_state.due_jobs(tx, self.clock.now(), limit=SYNC_BATCH, wall=wall)
+        if self.worker is not None:
+            for job in due:
+                if job.kind not in self.sync_handlers:
+                    job_state.lease_job(tx, job.id, self.worker, wall + self.lease_seconds)
         return due, self._run_sync(tx, due)
 
     def _run_sync(self, tx: Tx, due: list[Job]) -> int:
@@ -127,6 +141,7 @@ class Scheduler:
             later = self.clock.now() + MAX_BACKOFF_SECONDS
             await self.store.transact(job_state.retry_job, job.id, later, "no handler")
             return
+        renewing = self._renewing(job) if self.worker is not None else None
         try:
             await handler(job)
         except Reschedule as again:
@@ -143,7 +158,24 @@ class Scheduler:
                 job_state.retry_job, job.id, self.clock.now() + backoff, repr(exc)
             )
             return
+        finally:
+            if renewing is not None:
+                renewing.cancel()
         await self.store.transact(job_state.finish_job, job.id)
+
+    def _renewing(self, job: Job) -> asyncio.Task[None]:
+        """Keeps the job's lease while its handler runs, so no other worker takes it over."""
+        worker = self.worker
+        assert worker is not None
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(self.lease_seconds / 3)
+                until = time.time() + self.lease_seconds
+                with contextlib.suppress(Exception):  # an outage: the handler will see it too
+                    await self.store.transact(job_state.renew_lease, job.id, worker, until)
+
+        return asyncio.create_task(renew())
 
     async def run_forever(self) -> None:
         while not self._stopping:

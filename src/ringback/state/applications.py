@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 
 from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
@@ -71,7 +71,14 @@ def application_exists(tx: Tx, app_id: str) -> bool:
     return row is not None
 
 
+# a transaction-scoped advisory lock: two transactions (threads, workers) reading `max + 1` at
+# once would give two applications the same creation order
+_SEQ_LOCK = text("SELECT pg_advisory_xact_lock(0x52424150)")  # "RBAP"
+
+
 def next_seq(tx: Tx) -> int:
+    if tx.conn.dialect.name == "postgresql":
+        tx.conn.execute(_SEQ_LOCK)
     highest = tx.conn.execute(select(func.coalesce(func.max(applications.c.seq), 0))).scalar_one()
     return int(highest) + 1
 

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 
 from ringback.state.prepared import Prepared
 from ringback.state.store import Tx
@@ -36,13 +36,33 @@ _RETRY = (
         due_at=bindparam("b_due_at"),
         attempts=jobs.c.attempts + 1,
         last_error=bindparam("b_error"),
+        claimed_by=None,
+        lease_until=None,
     )
 )
+# Due on Ringback's clock and not leased to a worker (leases run on the wall clock). On
+# PostgreSQL the rows are locked until the transaction ends and rows another worker has locked
+# are skipped: each due job goes to one worker, and a worker that dies mid-transaction (even
+# SIGKILL) releases its rows with its connection. SQLite compiles FOR UPDATE to nothing.
 _DUE = Prepared(
     select(*_JOB_COLUMNS)
-    .where(jobs.c.due_at <= bindparam("now"))
+    .where(
+        jobs.c.due_at <= bindparam("now"),
+        or_(jobs.c.lease_until.is_(None), jobs.c.lease_until < bindparam("wall")),
+    )
     .order_by(jobs.c.due_at, jobs.c.id)
     .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_LEASE = (
+    update(jobs)
+    .where(jobs.c.id == bindparam("b_id"))
+    .values(claimed_by=bindparam("b_worker"), lease_until=bindparam("b_until"))
+)
+_RENEW = (
+    update(jobs)
+    .where(jobs.c.id == bindparam("b_id"), jobs.c.claimed_by == bindparam("b_worker"))
+    .values(lease_until=bindparam("b_until"))
 )
 
 
@@ -82,8 +102,10 @@ def add_job(
     return int(row[0])
 
 
-def due_jobs(tx: Tx, now: float, limit: int = 100) -> list[Job]:
-    rows = _DUE.all(tx, {"now": now, "limit": limit})
+def due_jobs(tx: Tx, now: float, limit: int = 100, wall: float = 0.0) -> list[Job]:
+    """Due jobs in due order, none leased past `wall` (the wall clock); on PostgreSQL locked
+    for this transaction, skipping those another transaction holds."""
+    rows = _DUE.all(tx, {"now": now, "limit": limit, "wall": wall})
     return [Job(r[0], r[1], r[2], json.loads(r[3]), *r[4:]) for r in rows]
 
 
@@ -100,6 +122,15 @@ def finish_job(tx: Tx, job_id: int) -> None:
 
 def retry_job(tx: Tx, job_id: int, due_at: float, error: str | None) -> None:
     tx.conn.execute(_RETRY, {"b_id": job_id, "b_due_at": due_at, "b_error": error})
+
+
+def lease_job(tx: Tx, job_id: int, worker: str, until: float) -> None:
+    """`worker` runs the job outside this transaction until `until` (wall clock)."""
+    tx.conn.execute(_LEASE, {"b_id": job_id, "b_worker": worker, "b_until": until})
+
+
+def renew_lease(tx: Tx, job_id: int, worker: str, until: float) -> None:
+    tx.conn.execute(_RENEW, {"b_id": job_id, "b_worker": worker, "b_until": until})
 
 
 def delete_jobs_of(tx: Tx, kind: str, key: str, value: str) -> None:

@@ -153,6 +153,10 @@ jobs = Table(
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text, nullable=True),
     Column("created_at", Float, nullable=False),
+    # (v0005) many workers: who runs a job outside the transaction that took it, and until
+    # when (wall clock); another worker takes it over once the lease has run out
+    Column("claimed_by", Text, nullable=True),
+    Column("lease_until", Float, nullable=True),
     Index("ix_jobs_due_at", "due_at"),
     Index("ix_jobs_api_key", "api_key"),
     sqlite_autoincrement=True,
@@ -421,4 +425,25 @@ recordings = Table(
     Column("created_at", Float, nullable=False),
     Column("recording", Text, nullable=False),  # the FinishedRecording: sounds, not samples
     Index("ix_recordings_api_key", "api_key", "created_at"),
+)
+
+# --- many workers on PostgreSQL (v0007) ---
+
+# the worker sending to a destination (scheme://host:port) and until when (wall clock): one
+# sender per destination keeps its deliveries in order and each sent once
+webhook_claims = Table(
+    "webhook_claims",
+    metadata,
+    Column("destination", Text, primary_key=True),
+    Column("worker", Text, nullable=False),
+    Column("lease_until", Float, nullable=False),
+)
+
+# a moving window per rate-limit rule and API key, shared by every worker: the hits (wall
+# clock) within the window, as a PostgreSQL float8[] literal (state/rate_windows.py)
+rate_windows = Table(
+    "rate_windows",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("hits", Text, nullable=False),
 )

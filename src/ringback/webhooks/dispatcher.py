@@ -9,6 +9,13 @@ answers come back in order). A delivery that fails is rescheduled and does not h
 ones after it. Attempts are recorded in batches (one transaction for up to FLUSH_SIZE, or
 every FLUSH_SECONDS), together with reading the next batch. A shared semaphore bounds the
 destinations being sent to at once, so a slow receiver holds one slot, never the others' turns.
+
+With several workers on one database (`worker` set, cluster.py) a worker sends to a destination
+only while it holds that destination's claim (`state/webhook_claims.py`): a lease on the wall
+clock, renewed with every batch and every third of the lease, released in the transaction that
+finds nothing more due there. So each destination has one sender at a time, which records its
+attempts before another can read them; a worker killed outright hands its destinations over
+once its leases run out.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.core.wakeup import Wakeup
 from ringback.state import accounts as account_state
+from ringback.state import webhook_claims as claim_state
 from ringback.state import webhook_deliveries as delivery_state
 from ringback.state.accounts import Account
 from ringback.state.store import Outage, Store, Tx
@@ -46,6 +54,8 @@ PIPELINE = 64
 WINDOW_BYTES = 256 * 1024
 # how often a pass is tried while the database is unavailable
 OUTAGE_RETRY_SECONDS = 1.0
+# how long a worker holds a destination (wall clock) without renewing it
+LEASE_SECONDS = 15.0
 
 
 class Dispatcher:
@@ -72,6 +82,10 @@ class Dispatcher:
         self._wake = Wakeup()  # set from worker threads too (PostgreSQL)
         self._stopping = False
         self._outage = Outage(log, "webhooks")
+        # set when several workers share the database: destinations are claimed (see above)
+        self.worker: str | None = None
+        self.lease_seconds = LEASE_SECONDS
+        self._renewed = 0.0
 
     @property
     def connect_timeout(self) -> float:
@@ -108,13 +122,21 @@ class Dispatcher:
         """Start a worker for each destination with something due and none running yet."""
         if self._stopping:
             return 0
-        destinations = await self.store.transact(delivery_state.due_destinations, self.clock.now())
+        destinations = await self.store.transact(self._due_destinations)
         started = 0
         for destination in destinations:
             if destination not in self._workers:
                 self._workers[destination] = asyncio.create_task(self._work(destination))
                 started += 1
         return started
+
+    def _due_destinations(self, tx: Tx) -> list[str]:
+        due = delivery_state.due_destinations(tx, self.clock.now())
+        if self.worker is None:
+            return due
+        wanted = [d for d in due if d not in self._workers]
+        wall = time.time()
+        return claim_state.claim(tx, wanted, self.worker, wall + self.lease_seconds, wall)
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Until nothing is due or in flight (for tests, benchmarks and clock moves)."""
@@ -218,7 +240,15 @@ class Dispatcher:
     ) -> tuple[bool, list[Delivery], dict[str | None, Account]]:
         """Record the attempts made so far, and read what is due next and who signs it."""
         recorded = self._record(tx, done)
+        if self.worker is not None:
+            wall = time.time()
+            until = wall + self.lease_seconds
+            if not claim_state.claim(tx, [destination], self.worker, until, wall):
+                return recorded, [], {}  # another worker took it over (our lease ran out)
         batch = delivery_state.due_for(tx, destination, self.clock.now(), BATCH)
+        if not batch and self.worker is not None:
+            # in the transaction that saw nothing due: another worker may take it from here
+            claim_state.release(tx, destination, self.worker)
         return recorded, batch, self._accounts(tx, batch)
 
     def _accounts(self, tx: Tx, batch: list[Delivery]) -> dict[str | None, Account]:
@@ -242,10 +272,19 @@ class Dispatcher:
         if self.changes is not None:
             self.changes.notify(TOPIC)
 
+    async def _renew_claims(self) -> None:
+        """Every third of the lease: a receiver may hold a batch for its whole response timeout."""
+        if self.worker is None or time.monotonic() - self._renewed < self.lease_seconds / 3:
+            return
+        self._renewed = time.monotonic()
+        until = time.time() + self.lease_seconds
+        await self.store.transact(claim_state.renew_all, self.worker, until)
+
     async def run_forever(self) -> None:
         while not self._stopping:
             interval = self.interval
             try:
+                await self._renew_claims()
                 await self.run_due()
             except Exception as exc:
                 if self._outage.failed(exc):
@@ -270,3 +309,7 @@ class Dispatcher:
                 task.cancel()
             if late:
                 await asyncio.wait(late, timeout=1.0)
+        if self.worker is not None:
+            # what is still pending is another worker's to send at once, not after a lease
+            with contextlib.suppress(Exception):
+                await self.store.transact(claim_state.release_all, self.worker)

@@ -14,6 +14,7 @@ from ringback.state.migrations import (
     v0004_auto_reload,
     v0005_messages,
     v0006_voice,
+    v0007_workers,
 )
 
 Migration = tuple[int, str, Callable[[Connection], None]]
@@ -25,4 +26,5 @@ MIGRATIONS: list[Migration] = [
     (4, "auto-reload transactions", v0004_auto_reload.upgrade),
     (5, "messages, senders, WhatsApp windows", v0005_messages.upgrade),
     (6, "voice calls, transcripts and recordings", v0006_voice.upgrade),
+    (7, "many workers: leases and shared rate limits", v0007_workers.upgrade),
 ]
