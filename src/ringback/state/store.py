@@ -39,6 +39,8 @@ ACCOUNT_RESOURCES = [
     "message_statuses",
     "messages",
     "message_senders",
+    "inbound_media",
+    "inbound_messages",
     "handset_messages",  # what this account's traffic left on handsets
     "numbers",
     "applications",
