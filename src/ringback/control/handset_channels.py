@@ -103,13 +103,13 @@ def _content(body: dict[str, Any], kind: str, problems: list[InvalidParameter]) 
 
 def read_request(request: Request, body: dict[str, Any]) -> InboundRequest:
     channel = body.get("channel", "sms")
-    if channel not in INBOUND_TYPES:
+    if not isinstance(channel, str) or channel not in INBOUND_TYPES:
         names = ", ".join(INBOUND_TYPES)
         raise _problem([InvalidParameter("channel", f"must be one of {names}")])
     sender = _sender(request, channel)
     kind = body.get("message_type", "text")
     allowed = INBOUND_TYPES[channel]
-    if kind not in allowed:
+    if not isinstance(kind, str) or kind not in allowed:
         reason = f"on {channel} must be one of {', '.join(allowed)}"
         raise _problem([InvalidParameter("message_type", reason)])
     problems = [
