@@ -3,7 +3,9 @@ behaviour, read its last one-time code."""
 
 from __future__ import annotations
 
+import base64
 import json
+import mimetypes
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -89,18 +91,70 @@ def inbox(
     emit(body, as_json, views.inbox)
 
 
+def messages_body(
+    to: str,
+    text: str,
+    channel: str | None,
+    message_type: str | None,
+    content: str | None,
+    media: Path | None,
+    profile_name: str | None,
+) -> dict[str, Any]:
+    """The control API's body: an SMS as before, or a Messages channel's message."""
+    message: dict[str, Any] = {"to": to, "text": text}
+    if channel is None and message_type is None and media is None and content is None:
+        return message
+    kind = message_type or "text"
+    message = {"to": to, "channel": channel or "sms", "message_type": kind}
+    if kind == "text":
+        message["text"] = text
+    elif content is not None:
+        try:
+            message[kind] = json.loads(content)
+        except ValueError:
+            raise typer.BadParameter("must be JSON", param_hint="--content") from None
+    elif text:
+        message[kind] = {"caption": text}
+    if media is not None:
+        mime = mimetypes.guess_type(media.name)[0] or "application/octet-stream"
+        data = base64.b64encode(media.read_bytes()).decode()
+        message["media"] = {"content": data, "mime_type": mime, "name": media.name}
+    if profile_name is not None:
+        message["profile_name"] = profile_name
+    return message
+
+
 @app.command()
 def send(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="the message")],
-    to: Annotated[str, typer.Option("--to", help="the number to text")],
+    to: Annotated[str, typer.Option("--to", help="the number or channel sender to write to")],
+    channel: Annotated[
+        str | None,
+        typer.Option(help="sms (default), mms, whatsapp, messenger, viber_service or rcs"),
+    ] = None,
+    message_type: Annotated[
+        str | None, typer.Option("--type", help="the message type (default text)")
+    ] = None,
+    content: Annotated[
+        str | None,
+        typer.Option(help='the type\'s content as JSON, e.g. {"lat": 51.5, "long": -0.1}'),
+    ] = None,
+    media: Annotated[
+        Path | None, typer.Option(help="a file to send (image, audio, video, file, vcard...)")
+    ] = None,
+    profile_name: Annotated[
+        str | None, typer.Option(help="the user's WhatsApp display name")
+    ] = None,
     url: UrlOption = None,
     data_dir: DataDirOption = DATA_DIR,
     control_token: TokenOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Send an SMS from the handset (to a Vonage number: an inbound webhook)."""
-    message = {"to": to, "text": text}
+    """Send from the handset: an SMS (to a Vonage number: an inbound webhook), or a message on
+    another channel to an account's channel sender (--channel whatsapp ...: the application's
+    inbound webhook)."""
+    message = messages_body(to, text, channel, message_type, content, media, profile_name)
     body = connect(url, data_dir, control_token).call("POST", _path(ctx, "messages"), body=message)
     emit(body, as_json, views.sent)
 

@@ -96,13 +96,16 @@ def sent(body: dict[str, Any]) -> RenderableType:
         ("from", body.get("from")),
         ("to", body.get("to")),
         ("text", message.get("text")),
-        ("parts", f"{body.get('parts')} ({body.get('encoding')})"),
+        ("channel", f"{body.get('channel')} ({body.get('message_type')})")
+        if "channel" in body
+        else ("parts", f"{body.get('parts')} ({body.get('encoding')})"),
         ("delivered to", body.get("delivered_to")),
         ("message id", message.get("id")),
         ("time", local_time(message.get("time") or message.get("created_at"))),
     ]
     if inbound:
-        webhook = f"{inbound.get('webhook_method') or ''} {inbound.get('webhook_url') or ''}"
+        method = inbound.get("webhook_method") or inbound.get("webhook_version") or ""
+        webhook = f"{method} {inbound.get('webhook_url') or ''}"
         pairs += [
             ("account", inbound.get("api_key")),
             ("webhook", webhook.strip()),

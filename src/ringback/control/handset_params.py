@@ -114,4 +114,6 @@ def message_view(message: HandsetMessage) -> dict[str, Any]:
         "time": iso(message.created_at),
         # the Messages API's content as sent ({"message_type": "image", "image": {...}}), or null
         "content": json.loads(message.content) if message.content else None,
+        # a message this handset sent that the business marked read (WhatsApp), else null
+        "read_at": message.read_at,
     }

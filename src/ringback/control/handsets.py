@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ringback.apis.services import Services
+from ringback.control import handset_channels
 from ringback.control.common import control
 from ringback.control.handset_params import (
     DIRECTIONS,
@@ -125,6 +126,9 @@ def _send_body(body: dict[str, Any]) -> tuple[str, str]:
 
 
 def send_message(request: Request, services: Services, body: dict[str, Any]) -> Response:
+    on_messages = handset_channels.send(request, services, body)
+    if on_messages is not None:  # a Messages channel, or an SMS to a Messages application
+        return on_messages
     msisdn = _msisdn(request)
     to, text = _send_body(body)
     segments = segment_text(text)

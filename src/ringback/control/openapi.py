@@ -132,14 +132,29 @@ HANDSET_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         f"{HANDSET}/messages",
         "handsetSend",
         "The handset sends an SMS: to a number a Ringback account rents it becomes that "
-        "account's inbound webhook; to any other number it lands in that handset's inbox",
+        "account's inbound webhook (the Messages API's when the number's application has the "
+        "messages capability); to any other number it lands in that handset's inbox. On another "
+        "Messages channel, to an account's registered sender: the application's inbound_url",
         {
             "type": "object",
-            "required": ["to", "text"],
+            "required": ["to"],
             "properties": {
                 "to": {"type": "string", "example": "+447700900123"},
                 "text": {"type": "string", "maxLength": 3200},
-                "channel": {"enum": ["sms"]},
+                "channel": {
+                    "enum": ["sms", "mms", "whatsapp", "messenger", "viber_service", "rcs"]
+                },
+                "message_type": {"type": "string", "example": "image"},
+                "media": {
+                    "type": "object",
+                    "properties": {
+                        "content": {"type": "string", "format": "byte"},
+                        "mime_type": {"type": "string"},
+                        "name": {"type": "string"},
+                    },
+                },
+                "context": {"type": "object", "properties": {"message_uuid": {"type": "string"}}},
+                "profile_name": {"type": "string"},
             },
         },
     ),

@@ -26,6 +26,7 @@ class HandsetMessage:
     reference: str | None
     created_at: float
     content: str | None = None  # JSON of a Messages API message's content (None for SMS)
+    read_at: float | None = None  # a sent message the business marked read (WhatsApp)
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)

@@ -42,6 +42,8 @@ ACCOUNT_RESOURCES = [
     "call_events",
     "recordings",
     "calls",
+    "inbound_media",
+    "inbound_messages",
     "handset_messages",  # what this account's traffic left on handsets
     "numbers",
     "applications",

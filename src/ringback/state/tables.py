@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -204,6 +205,8 @@ handset_messages = Table(
     Column("created_at", Float, nullable=False),
     # (v0005) JSON of what the sender sent, for channels that carry more than text (Messages)
     Column("content", Text, nullable=True),
+    # (v0008) when the business marked it read (PATCH /v1/messages: an inbound WhatsApp message)
+    Column("read_at", Float, nullable=True),
     Index("ix_handset_messages_msisdn", "msisdn", "id"),
     Index("ix_handset_messages_api_key", "api_key"),
     sqlite_autoincrement=True,
@@ -446,4 +449,36 @@ rate_windows = Table(
     metadata,
     Column("key", Text, primary_key=True),
     Column("hits", Text, nullable=False),
+)
+
+# (v0008) messages handsets sent to an account's number or channel sender (Messages API inbound)
+inbound_messages = Table(
+    "inbound_messages",
+    metadata,
+    Column("message_id", Text, primary_key=True),
+    _account_key(),
+    Column("application_id", Text, nullable=True),
+    Column("channel", Text, nullable=False),
+    Column("message_type", Text, nullable=False),
+    Column("sender", Text, nullable=False),  # the handset (a number, or a Messenger id)
+    Column("to_id", Text, nullable=False),  # the account's number or channel sender
+    Column("handset_message_id", Integer, nullable=True),  # the entry on the sender's handset
+    Column("created_at", Float, nullable=False),
+    Column("read_at", Float, nullable=True),
+    Index("ix_inbound_messages_api_key", "api_key"),
+)
+
+# (v0008) media a handset sent, served at /v3/media/{media_id}
+inbound_media = Table(
+    "inbound_media",
+    metadata,
+    Column("media_id", Text, primary_key=True),
+    _account_key(),
+    Column("application_id", Text, nullable=True),
+    Column("message_id", Text, nullable=False),
+    Column("mime_type", Text, nullable=False),
+    Column("name", Text, nullable=True),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_inbound_media_api_key", "api_key"),
 )

@@ -52,7 +52,10 @@ def test_a_bad_number_in_the_path(
         (b'{"to": "+447700900901", "text": 5}', {"text"}),
         (b'{"to": "+447700900901", "text": ["hi"]}', {"text"}),
         (b'{"to": "+447700900901", "text": ""}', {"text"}),
-        (b'{"to": "+447700900901", "text": "hi", "channel": "whatsapp"}', {"channel"}),
+        # a handset writes on WhatsApp only to a registered business sender
+        (b'{"to": "+447700900901", "text": "hi", "channel": "whatsapp"}', {"to"}),
+        (b'{"to": "+447700900901", "text": "hi", "channel": "fax"}', {"channel"}),
+        (b'{"to": "+447700900901", "channel": "whatsapp", "message_type": {}}', {"message_type"}),
         (b'{"to": "+447700900901", "text": "hi", "channel": ["sms"]}', {"channel"}),
         (b'{"to": "+447700900901", "text": "hi", "message": "typo"}', {"message"}),
         (b'{"to": "+447700900901", "text": "' + b"x" * 3201 + b'"}', {"text"}),

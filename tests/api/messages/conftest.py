@@ -66,10 +66,16 @@ class World:
     def advance(self, seconds: float) -> None:
         self.control("POST", "/clock", json={"advance_seconds": seconds})
 
-    def sender(self, path: str, balance: str = "10", version: str = "v1") -> Sender:
+    def sender(
+        self,
+        path: str,
+        balance: str = "10",
+        version: str = "v1",
+        authenticate_inbound_media: bool | None = None,
+    ) -> Sender:
         api_key, api_secret = self.app.new_account(balance=balance)
         status_url = self.receiver.url + path
-        application = {
+        application: dict[str, Any] = {
             "name": "messages app",
             "capabilities": {
                 "messages": {
@@ -81,6 +87,9 @@ class World:
                 }
             },
         }
+        if authenticate_inbound_media is not None:
+            messages = application["capabilities"]["messages"]
+            messages["authenticate_inbound_media"] = authenticate_inbound_media
         created = self.app.https.post(
             "/v2/applications", json=application, auth=(api_key, api_secret)
         )

@@ -6,10 +6,12 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from ringback.apis.endpoint import Api, Ctx, route
-from ringback.apis.messages import service
+from ringback.apis.messages import service, update
 from ringback.apis.messages.errors import MessagesErrorStyle, MessagesProblem
+from ringback.apis.messages.media import MEDIA, download
 from ringback.apis.messages.request import CHANNELS, MessageInvalid
 from ringback.apis.messages.statuses import READ_JOB, MessagesStatusWriter
 from ringback.apis.messages.validation import read_message
@@ -55,6 +57,15 @@ def send_message(ctx: Ctx) -> Response:
     return VonageJSON({"message_uuid": message_uuid}, status_code=202)
 
 
+def update_message(ctx: Ctx) -> Response:
+    body = ctx.params.json_body
+    assert isinstance(body, dict)  # _json_only
+    update.update(
+        ctx.tx, ctx.services, writer_of(ctx.services), ctx.principal, ctx.path["message_uuid"], body
+    )
+    return Response(status_code=202)
+
+
 def routes() -> list[Any]:
     return [
         route(
@@ -66,6 +77,16 @@ def routes() -> list[Any]:
             rate_limit="messages",
             checks=[_json_only],
         ),
+        route(
+            MESSAGES,
+            "/v1/messages/{message_uuid}",
+            ["PATCH"],
+            update_message,
+            auth=(Credential.JWT,),  # the spec: bearerAuth only
+            rate_limit="messages",
+            checks=[_json_only],
+        ),
+        Route("/v3/media/{media_id}", download, methods=["GET"]),
     ]
 
 
@@ -78,4 +99,4 @@ def register_jobs(services: Services) -> None:
     services.scheduler.register_sync(READ_JOB, writer.read_job)
 
 
-APIS = [MESSAGES]
+APIS = [MESSAGES, MEDIA]

@@ -15,6 +15,7 @@ from ringback.state.migrations import (
     v0005_messages,
     v0006_voice,
     v0007_workers,
+    v0008_msginbound,
 )
 
 Migration = tuple[int, str, Callable[[Connection], None]]
@@ -27,4 +28,5 @@ MIGRATIONS: list[Migration] = [
     (5, "messages, senders, WhatsApp windows", v0005_messages.upgrade),
     (6, "voice calls, transcripts and recordings", v0006_voice.upgrade),
     (7, "many workers: leases and shared rate limits", v0007_workers.upgrade),
+    (8, "messages inbound and media", v0008_msginbound.upgrade),
 ]
