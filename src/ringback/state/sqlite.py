@@ -167,6 +167,6 @@ class SqliteStore(Store):
         return True
 
     def close(self) -> None:
-        self.commits.settle()
+        self.commits.close()
         self._conn.close()
         self.engine.dispose()
