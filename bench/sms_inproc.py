@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import base64
 import cProfile
+import gc
 import tempfile
 import time
 from pathlib import Path
@@ -81,6 +82,8 @@ async def scenario(args: argparse.Namespace, data_dir: Path) -> tuple[float, flo
     with services.store.begin() as tx:
         account_state.update_account(tx, account.api_key, dr_callback_url="http://127.0.0.1:9/dr")
     app = create_app(services)
+    gc.collect()
+    gc.freeze()  # as `ringback serve` does after start-up (server.py)
     auth = b"Basic " + base64.b64encode(f"{account.api_key}:{secret}".encode())
     bodies = [
         f"from=Ringback&to=4477009{n % 100:05d}&text=Hello+number+{n}".encode()
