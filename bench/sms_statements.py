@@ -37,6 +37,7 @@ from ringback.state import jobs as job_state
 from ringback.state import numbers as number_state
 from ringback.state import sms_parts as part_state
 from ringback.state.sms_parts import Part
+from ringback.state.sqlite import SqliteStore
 from ringback.state.store import Store, Tx
 from ringback.state.tables import accounts, sms_messages, webhook_deliveries
 from ringback.webhooks import outbox
@@ -296,7 +297,7 @@ def commit_costs(directory: Path, rounds: int) -> list[tuple[str, float, float, 
     """Wall time of BEGIN + one small INSERT + COMMIT, by synchronous mode."""
     results = []
     for mode in ("FULL", "NORMAL"):
-        store = Store(str(directory / f"commit-{mode}.db"), synchronous=mode)
+        store = SqliteStore(str(directory / f"commit-{mode}.db"), synchronous=mode)
         store.migrate()
         raw = store._raw()
         raw.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
@@ -325,7 +326,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ringback-statements-") as tmp:
-        store = Store(str(Path(tmp) / "ringback.db"), synchronous="NORMAL")
+        store = SqliteStore(str(Path(tmp) / "ringback.db"), synchronous="NORMAL")
         store.migrate()
         print("CPU per statement (time.process_time), inside one transaction:")
         for label, us in statement_costs(store, args.rounds):

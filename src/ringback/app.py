@@ -26,6 +26,7 @@ from ringback.core.ids import Ids
 from ringback.core.prices import PriceList
 from ringback.core.private_files import make_private_dir
 from ringback.core.ratelimit import RateLimits
+from ringback.fast_paths import FastPaths
 from ringback.network.delivery.pipeline import DeliveryPipeline, NetworkParts
 from ringback.platform.auth import Authenticator, AuthMode
 from ringback.platform.billing import Billing
@@ -130,11 +131,13 @@ class TrailingSlash:
 
 
 def create_app(services: Services) -> ASGIApp:
-    routes = [*control_routes.routes(), *registry.routes()]
+    vonage = registry.routes()
+    routes = [*control_routes.routes(), *vonage]
     app = Starlette(
         routes=routes,
         exception_handlers={404: http_error, 405: http_error},
     )
     app.state.services = services
     app.router.redirect_slashes = False
-    return TrailingSlash(ControlGuard(app, services))
+    # the Vonage endpoints at exact paths skip Starlette's route list (fast_paths.py)
+    return TrailingSlash(ControlGuard(FastPaths(app, vonage), services))

@@ -33,6 +33,7 @@ FLOORS: dict[str, int] = {
     "cli": 7,
     "testing": 7,
     "app": 7,
+    "fast_paths": 7,
     "server": 7,
     # the server process around the app: limits, lock, start-up checks, access log
     "access_log": 7,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from ringback.state.prepared import Prepared
+from ringback.state.prepared import PreparedInsert
 from ringback.state.store import Tx
 from ringback.state.tables import handset_messages
 
@@ -33,7 +33,7 @@ class HandsetMessage:
 
 
 # built once: every SMS delivered to a handset is recorded
-_RECORD = Prepared(insert(handset_messages).returning(handset_messages.c.id))
+_RECORD = PreparedInsert(handset_messages, handset_messages.c.id)
 
 
 def record(
@@ -51,7 +51,7 @@ def record(
     reference: str | None = None,
     content: str | None = None,
 ) -> int:
-    row = _RECORD.first(
+    return _RECORD.new_id(
         tx,
         {
             "msisdn": msisdn,
@@ -67,8 +67,6 @@ def record(
             "content": content,
         },
     )
-    assert row is not None
-    return int(row[0])
 
 
 def messages(

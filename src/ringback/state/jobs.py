@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
-from ringback.state.prepared import Prepared
+from ringback.state.prepared import Prepared, PreparedInsert
 from ringback.state.store import Tx
 from ringback.state.tables import jobs
 
@@ -25,7 +25,7 @@ class Job:
 
 
 # built once: jobs are added and finished on hot paths (one per SMS part)
-_ADD = Prepared(insert(jobs).returning(jobs.c.id))
+_ADD = PreparedInsert(jobs, jobs.c.id)
 _FINISH = Prepared(delete(jobs).where(jobs.c.id == bindparam("job_id")))
 _JOB_COLUMNS = [jobs.c[name] for name in Job.__dataclass_fields__]
 # bindparam names must differ from the columns an UPDATE sets
@@ -86,7 +86,7 @@ def add_job(
     api_key: str | None,
     now: float,
 ) -> int:
-    row = _ADD.first(
+    return _ADD.new_id(
         tx,
         {
             "kind": kind,
@@ -98,8 +98,6 @@ def add_job(
             "created_at": now,
         },
     )
-    assert row is not None
-    return int(row[0])
 
 
 def due_jobs(tx: Tx, now: float, limit: int = 100, wall: float = 0.0) -> list[Job]:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Dialect
+from sqlalchemy import Column, Dialect, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement, Insert
 
@@ -116,6 +116,23 @@ class Prepared:
     def run(self, tx: Tx, params: Mapping[str, Any]) -> int:
         """A statement without rows; the number of rows it changed."""
         return self.execute(tx, params).rowcount
+
+
+class PreparedInsert:
+    """An INSERT that gives back the new row's integer key. On SQLite from the cursor's
+    `lastrowid`, for free: `INSERT … RETURNING` makes SQLite collect the row first, and cost
+    ~34 µs against ~21 µs for the outbox row (bench/README.md); elsewhere `RETURNING`."""
+
+    def __init__(self, table: Table, key: Column[Any]) -> None:
+        self._plain = Prepared(insert(table))
+        self._returning = Prepared(insert(table).returning(key))
+
+    def new_id(self, tx: Tx, params: Mapping[str, Any]) -> int:
+        if tx.conn.dialect.name == "sqlite":
+            return int(self._plain.execute(tx, params).cursor.lastrowid)
+        row = self._returning.first(tx, params)
+        assert row is not None
+        return int(row[0])
 
 
 def run_sql(tx: Tx, sql: str) -> None:

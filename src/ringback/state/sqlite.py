@@ -3,7 +3,8 @@
 SQLite serialises writers anyway, so Ringback keeps a single connection (StaticPool) and runs
 its short statements inline on the event loop: `run()` calls the function right there, no
 thread hop, no lock to reason about (measured in docs/architecture.md, "State": a hop to a
-thread costs more than most of these transactions). Every write runs in `begin()` or in a
+thread costs more than most of these transactions; only a commit group's COMMIT, the fsync,
+goes to a thread of its own). Every write runs in `begin()` or in a
 commit group (`transact`: requests, job batches and webhook records that arrive in the same
 turn of the loop share one COMMIT, state/commit_group.py), committed before the response goes
 out; with WAL and `synchronous=FULL` (the default) a committed write
@@ -167,6 +168,6 @@ class SqliteStore(Store):
         return True
 
     def close(self) -> None:
-        self.commits.settle()
+        self.commits.close()
         self._conn.close()
         self.engine.dispose()

@@ -7,12 +7,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Integer, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
-from ringback.state.prepared import Prepared
+from ringback.state.prepared import Prepared, PreparedInsert
 from ringback.state.store import Tx
 from ringback.state.tables import webhook_attempts, webhook_deliveries
 
@@ -57,7 +57,7 @@ def _delivery(row: Any) -> Delivery:
 
 
 # built once: every receipt and inbound SMS is a delivery
-_ADD = Prepared(insert(wd).returning(wd.c.id))
+_ADD = PreparedInsert(wd, wd.c.id)
 _GET = select(*_COLUMNS).where(wd.c.id == bindparam("id"))
 _DUE_FOR = Prepared(
     select(*_COLUMNS)
@@ -118,9 +118,7 @@ _DUE_DESTINATIONS = text(
 def add(tx: Tx, values: dict[str, Any]) -> int:
     """A new delivery (every column but `id`; `payload` as a dict); returns its id."""
     row = {**values, "payload": json.dumps(values["payload"], ensure_ascii=False)}
-    added = _ADD.first(tx, row)
-    assert added is not None
-    return int(added[0])
+    return _ADD.new_id(tx, row)
 
 
 def get(tx: Tx, delivery_id: int) -> Delivery | None:

@@ -139,3 +139,35 @@ def test_a_transaction_of_its_own_commits_the_open_group_first(
         assert await member == "early001"
 
     asyncio.run(scenario())
+
+
+def test_members_arriving_during_a_commit_wait_for_it_and_form_the_next_group(
+    store: SqliteStore, path: str
+) -> None:
+    async def scenario() -> list[str]:
+        first = [asyncio.create_task(store.commits.run(creating(f"one0000{n}", n))) for n in (1, 2)]
+        await asyncio.sleep(0)  # the members have written
+        await asyncio.sleep(0)  # the group's COMMIT has gone to the committer thread
+        second = [store.commits.run(creating(f"two0000{n}", n)) for n in (3, 4)]
+        return await asyncio.gather(*first, *second)
+
+    before = store.commits.groups
+    assert asyncio.run(scenario()) == ["one00001", "one00002", "two00003", "two00004"]
+    assert store.commits.groups == before + 2
+    assert committed_accounts(path) >= {"one00001", "one00002", "two00003", "two00004"}
+
+
+def test_a_transaction_of_its_own_waits_for_a_commit_in_flight(
+    store: SqliteStore, path: str
+) -> None:
+    async def scenario() -> None:
+        member = asyncio.create_task(store.commits.run(creating("flight01", 1)))
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # its COMMIT runs on the committer thread
+        with store.begin() as tx:
+            assert "flight01" in committed_accounts(path)
+            create_account(tx, Ids(2), Clock(), api_key="after001")
+        assert "after001" in committed_accounts(path)
+        assert await member == "flight01"
+
+    asyncio.run(scenario())

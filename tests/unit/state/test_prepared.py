@@ -45,6 +45,15 @@ def test_a_failing_statement_raises_the_stores_error(store: Store) -> None:
         assert charges.balance_units(tx, "nobody00") is None
 
 
+def test_an_insert_gives_the_new_rows_own_id(store: Store) -> None:
+    """From `lastrowid` on SQLite, `RETURNING` on PostgreSQL: the id the row really has."""
+    with store.begin() as tx:
+        given = [job_state.add_job(tx, "k", float(n), {"n": n}, None, 0.0) for n in range(3)]
+        stored = {job.payload["n"]: job.id for job in job_state.due_jobs(tx, 5.0, 10)}
+    assert given == [stored[0], stored[1], stored[2]]
+    assert len(set(given)) == 3
+
+
 @pytest.mark.skipif(server_binaries() is None, reason="no PostgreSQL server binaries here")
 def test_the_same_statements_run_on_postgresql() -> None:
     """Compiled for psycopg's dialect: named parameters, its numeric result processors."""

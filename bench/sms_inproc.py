@@ -1,0 +1,141 @@
+"""CPU per SMS inside one process, without sockets: POST /sms/json through the ASGI app as
+uvicorn would call it (16 at a time, one commit group per turn), then the delivery jobs, which
+enqueue the receipts (the dispatcher is not run). A steadier yardstick than the wrk run on a
+shared machine: no other process is involved, and `time.process_time` counts only this one.
+
+    .venv/bin/python bench/sms_inproc.py [--messages 4000] [--synchronous OFF|NORMAL|FULL]
+        [--profile out.prof]   (cProfile of the timed part)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import cProfile
+import gc
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import uvloop
+
+from ringback.app import bootstrap_default_account, build_services, create_app
+from ringback.config import Settings
+from ringback.state import accounts as account_state
+from ringback.state.webhook_deliveries import Filter, find
+
+CONCURRENCY = 16
+DELAY = 2.0  # seconds: more than a handset's default delay
+
+
+async def post(app: Any, body: bytes, auth: bytes) -> int:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/sms/json",
+        "raw_path": b"/sms/json",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"127.0.0.1:4280"),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(len(body)).encode()),
+            (b"authorization", auth),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 4280),
+    }
+    sent = False
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.sleep(3600)
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope, receive, send)
+    return status
+
+
+async def scenario(args: argparse.Namespace, data_dir: Path) -> tuple[float, float]:
+    settings = Settings(
+        data_dir=data_dir,
+        sqlite_synchronous=args.synchronous,
+        rate_limits=False,
+        default_balance="1000000",
+        log_level="warning",
+    )
+    services = build_services(settings)
+    account, secret = bootstrap_default_account(services)
+    with services.store.begin() as tx:
+        account_state.update_account(tx, account.api_key, dr_callback_url="http://127.0.0.1:9/dr")
+    app = create_app(services)
+    gc.collect()
+    gc.freeze()  # as `ringback serve` does after start-up (server.py)
+    auth = b"Basic " + base64.b64encode(f"{account.api_key}:{secret}".encode())
+    bodies = [
+        f"from=Ringback&to=4477009{n % 100:05d}&text=Hello+number+{n}".encode()
+        for n in range(args.messages)
+    ]
+
+    async def run(chunk: list[bytes]) -> None:
+        statuses = await asyncio.gather(*(post(app, b, auth) for b in chunk))
+        assert set(statuses) == {200}, statuses
+
+    await run(bodies[:CONCURRENCY])  # warm: statements compiled, caches filled
+    services.clock.advance(DELAY)  # the handsets' default delay: every job due
+    await services.scheduler.run_due()
+    profiler = cProfile.Profile() if args.profile else None
+    started = time.process_time()
+    if profiler:
+        profiler.enable()
+    for i in range(CONCURRENCY, len(bodies), CONCURRENCY):
+        await run(bodies[i : i + CONCURRENCY])
+    sent_at = time.process_time()
+    services.clock.advance(DELAY)
+    await services.scheduler.run_due()
+    done_at = time.process_time()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    n = len(bodies) - CONCURRENCY
+    with services.store.begin() as tx:
+        owed = len(find(tx, Filter(limit=len(bodies) + 1)))
+    assert owed == len(bodies), f"{owed} receipts owed for {len(bodies)} messages"
+    services.store.close()
+    return (sent_at - started) / n * 1000, (done_at - sent_at) / n * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=4000)
+    parser.add_argument("--synchronous", default="OFF", choices=["OFF", "NORMAL", "FULL"])
+    parser.add_argument("--profile", default=None)
+    parser.add_argument("--repeat", type=int, default=5, help="runs; the fastest is reported")
+    args = parser.parse_args()
+    runs = []
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            runs.append(uvloop.run(scenario(args, Path(tmp))))
+    send, job = min(runs, key=sum)
+    print(
+        f"CPU ms per message, fastest of {len(runs)} runs of {args.messages}: send {send:.3f}, "
+        f"delivery job {job:.3f}, total {send + job:.3f} (synchronous={args.synchronous}; "
+        f"all runs' totals: {', '.join(f'{a + b:.3f}' for a, b in runs)})"
+    )
+
+
+if __name__ == "__main__":
+    main()
