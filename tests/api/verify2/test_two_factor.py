@@ -178,3 +178,44 @@ def test_bad_requests_are_422_with_every_problem(verify: Verify) -> None:
     assert names == {"brand", "workflow[0].channel", "channel_timeout", "code_length"}
     assert verify.http.post("/v2/verify", json={}).status_code == 401
     assert verify.check("no-such-id", "1234").status_code == 404
+
+
+def test_templates_and_fragments(verify: Verify) -> None:
+    made = verify.post("/v2/verify/templates", {"name": "login"})
+    assert made.status_code == 200, made.text
+    template_id = made.json()["template_id"]
+    assert verify.post("/v2/verify/templates", {"name": "login"}).status_code == 409
+    for name in ("a", "b"):
+        assert verify.post("/v2/verify/templates", {"name": name}).status_code == 200
+    page = verify.http.get(
+        "/v2/verify/templates?page_size=2&page=2", headers=verify.headers()
+    ).json()
+    assert (page["total_items"], page["total_pages"], page["page"]) == (3, 2, 2)
+    assert [t["name"] for t in page["_embedded"]["templates"]] == ["b"]
+    assert "prev" in page["_links"] and "next" not in page["_links"]
+
+    frags = f"/v2/verify/templates/{template_id}/template_fragments"
+    fragment = verify.post(
+        frags, {"channel": "sms", "locale": "en-gb", "text": "${brand} login code ${code}"}
+    )
+    assert fragment.status_code == 200, fragment.text
+    fragment_id = fragment.json()["template_fragment_id"]
+    bad = verify.post(frags, {"channel": "sms", "locale": "xx", "text": "no code"})
+    assert bad.status_code == 422
+    changed = verify.http.patch(
+        f"{frags}/{fragment_id}", headers=verify.headers(), json={"text": "${brand}: ${code}"}
+    )
+    assert changed.json()["text"] == "${brand}: ${code}"
+
+    started = verify.start(
+        workflow=[{"channel": "sms", "to": "447700900410"}], locale="en-gb", template_id=template_id
+    )
+    verify.advance(1.5)
+    got = verify.latest("447700900410").json()
+    assert got["message"]["text"] == f"Acme: {got['code']}"
+    assert verify.check(started.json()["request_id"], got["code"]).status_code == 200
+
+    assert verify.delete(f"{frags}/{fragment_id}").status_code == 204
+    assert verify.delete(f"/v2/verify/templates/{template_id}").status_code == 204
+    gone = verify.http.get(f"/v2/verify/templates/{template_id}", headers=verify.headers())
+    assert gone.status_code == 404
