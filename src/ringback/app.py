@@ -28,6 +28,7 @@ from ringback.core.private_files import make_private_dir
 from ringback.core.ratelimit import RateLimits
 from ringback.fast_paths import FastPaths
 from ringback.network.delivery.pipeline import DeliveryPipeline, NetworkParts
+from ringback.network.verification import CodeDelivery
 from ringback.platform.auth import Authenticator, AuthMode
 from ringback.platform.billing import Billing
 from ringback.platform.provisioning import ensure_default_account
@@ -78,6 +79,9 @@ def build_services(settings: Settings) -> Services:
     )
     network = NetworkParts(services.billing, clock, ids, changes)
     services.delivery = DeliveryPipeline(services.scheduler, network)
+    services.verification = CodeDelivery(
+        services.delivery, services.scheduler, services.clock, services.ids, services.changes
+    )
     registry.register_jobs(services)
     return services
 

@@ -9,6 +9,7 @@ from ringback.core.clock import Clock
 from ringback.core.ids import Ids
 from ringback.core.ratelimit import RateLimits
 from ringback.network.delivery.pipeline import DeliveryPipeline
+from ringback.network.verification import CodeDelivery
 from ringback.platform.auth import Authenticator
 from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
@@ -34,3 +35,4 @@ class Services:
     # what this worker tells the others (`--workers N`); does nothing with one process
     broadcast: Broadcast = field(default_factory=Broadcast)
     delivery: DeliveryPipeline = field(init=False)  # app.py opens it on the scheduler
+    verification: CodeDelivery = field(init=False)  # codes to handsets (Verify), on delivery

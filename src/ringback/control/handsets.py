@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ringback.apis.services import Services
-from ringback.control import handset_channels
+from ringback.control import codes, handset_channels
 from ringback.control.common import control
 from ringback.control.handset_params import (
     DIRECTIONS,
@@ -30,7 +30,7 @@ from ringback.control.handset_params import (
     wait_of,
     whole,
 )
-from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters, NotFound
+from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters
 from ringback.core.responses import VonageJSON
 from ringback.network import behaviours, handsets, inbound, numbering
 from ringback.network.delivery.channels import CHANNELS
@@ -264,24 +264,6 @@ def reset_behaviour(request: Request, services: Services, body: dict[str, Any]) 
         return _behaviour_view(tx, msisdn)
 
 
-async def latest_code(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    msisdn = _msisdn(request)
-    after = query(request, "after")
-    since = query(request, "since")
-    after_id = whole(after, "after", 0, 2**62) if after is not None else None
-    since_at = moment(since, "since") if since is not None else None
-    found = await _poll(
-        services,
-        msisdn,
-        wait_of(request),
-        lambda tx: handsets.latest_code(tx, msisdn, after_id=after_id, since=since_at),
-    )
-    if found is None:
-        raise NotFound(f"{msisdn} has received no one-time code")
-    code, message = found
-    return {"msisdn": msisdn, "code": code, "message": message_view(message)}
-
-
 def list_handsets(request: Request, services: Services, body: dict[str, Any]) -> Any:
     """Every number that has sent or received something, newest traffic first."""
     raw = query(request, "limit")
@@ -329,6 +311,6 @@ def routes() -> list[Route]:
         Route(f"{base}/behaviour", control(read_behaviour), methods=["GET"]),
         Route(f"{base}/behaviour", control(set_behaviour), methods=["PUT"]),
         Route(f"{base}/behaviour", control(reset_behaviour), methods=["DELETE"]),
-        Route(f"{base}/codes/latest", control(latest_code), methods=["GET"]),
+        Route(f"{base}/codes/latest", control(codes.handset_latest_code), methods=["GET"]),
         Route("/_ringback/magic-numbers", control(magic_numbers), methods=["GET"]),
     ]

@@ -179,8 +179,23 @@ HANDSET_OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
         "get",
         f"{HANDSET}/codes/latest",
         "handsetLatestCode",
-        "The last one-time code it received, any channel: ?after=<message id> &since= "
-        "&wait=<seconds, max 60>; 404 when none",
+        "The last one-time code it received, any channel: the last Verify code delivered "
+        "(code, channel, request_id, time, call_uuid), else one found in a message's text; "
+        "?after=<message id> &since= &wait=<seconds, max 60>; 404 when none",
+        None,
+    ),
+    (
+        "get",
+        "/_ringback/inboxes/{address}/messages",
+        "inboxMessages",
+        "An email address's inbox (Verify's email channel): ?since= &after= &limit= &wait=",
+        None,
+    ),
+    (
+        "get",
+        "/_ringback/inboxes/{address}/codes/latest",
+        "inboxLatestCode",
+        "The last Verify code delivered to an email address: ?since= &wait=; 404 when none",
         None,
     ),
     (

@@ -12,6 +12,7 @@ from ringback.apis.services import Services
 from ringback.control import (
     accounts,
     calls,
+    codes,
     credentials,
     handsets,
     messaging,
@@ -61,4 +62,5 @@ def routes() -> list[BaseRoute]:
         *senders.routes(),
         *webhooks.routes(),
         *calls.routes(),
+        *codes.routes(),
     ]

@@ -3,9 +3,11 @@ behaviour profile. The Voice API asks; the network answers with a plan on Ringba
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ringback.network.behaviours import Behaviour
+from ringback.state.store import Tx
 
 # seconds from `started` to a busy or failed verdict: a network round trip
 NETWORK_SECONDS = 0.5
@@ -37,3 +39,19 @@ def ring_plan(behaviour: Behaviour) -> RingPlan:
             return RingPlan(True, "machine", behaviour.answer_seconds)
         case _:
             return RingPlan(True, "answered", behaviour.answer_seconds)
+
+
+# what else happens when a handset answers a call, by call uuid (Verify marks the code a call
+# reads out as delivered); each hook runs in the transaction that answers the call
+AnswerHook = Callable[[Tx, str, float], None]
+ANSWER_HOOKS: list[AnswerHook] = []
+
+
+def on_answer(hook: AnswerHook) -> None:
+    if hook not in ANSWER_HOOKS:
+        ANSWER_HOOKS.append(hook)
+
+
+def answered(tx: Tx, call_uuid: str, now: float) -> None:
+    for hook in ANSWER_HOOKS:
+        hook(tx, call_uuid, now)

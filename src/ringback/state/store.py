@@ -32,6 +32,10 @@ from ringback.state.prepared import run_sql
 ACCOUNT_RESOURCES = [
     "auth_log",
     "jobs",
+    "verify_template_fragments",
+    "verify_templates",
+    "verify_codes",
+    "verify_requests",
     "charges",
     "webhook_attempts",
     "webhook_deliveries",

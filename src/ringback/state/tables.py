@@ -482,3 +482,77 @@ inbound_media = Table(
     Column("created_at", Float, nullable=False),
     Index("ix_inbound_media_api_key", "api_key"),
 )
+
+# (v0009) one-time codes Verify sent to a handset or an email inbox, on any channel: the unit
+# the delivery pipeline lands (SMS, WhatsApp), the call that reads it out, or the email; what
+# `codes/latest` answers, without reading any message text
+verify_codes = Table(
+    "verify_codes",
+    metadata,
+    Column("id", Text, primary_key=True),
+    _account_key(),
+    Column("request_id", Text, nullable=False),
+    Column("channel", Text, nullable=False),  # sms | voice | whatsapp | ... | silent_auth
+    Column("to_address", Text, nullable=False),  # an E.164 number or an email address
+    Column("sender", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("body", Text, nullable=False),  # the text (SMS, email, talk) or the JSON sent
+    Column("status", Text, nullable=False),  # pending | delivered | failed
+    Column("created_at", Float, nullable=False),
+    Column("delivered_at", Float, nullable=True),
+    Column("call_uuid", Text, nullable=True),
+    Index("ix_verify_codes_to", "to_address", "delivered_at"),
+    Index("ix_verify_codes_request", "request_id"),
+    Index("ix_verify_codes_call", "call_uuid"),
+    Index("ix_verify_codes_api_key", "api_key"),
+)
+
+# (v0009) verification requests, legacy and v2 (`version`); what a version needs beyond these
+# columns is its own JSON in `detail`
+verify_requests = Table(
+    "verify_requests",
+    metadata,
+    Column("request_id", Text, primary_key=True),
+    _account_key(),
+    Column("application_id", Text, nullable=True),
+    Column("version", Text, nullable=False),  # legacy | v2
+    Column("to_address", Text, nullable=False),  # the number (or address) being verified
+    Column("status", Text, nullable=False),
+    Column("code", Text, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("finished_at", Float, nullable=True),
+    Column("detail", Text, nullable=False),
+    Index("ix_verify_requests_to", "to_address", "status"),
+    Index("ix_verify_requests_api_key", "api_key", "created_at"),
+)
+
+# (v0009) Verify v2 custom templates and their fragments (a text per channel and locale)
+verify_templates = Table(
+    "verify_templates",
+    metadata,
+    Column("template_id", Text, primary_key=True),
+    _account_key(),
+    Column("name", Text, nullable=False),
+    Column("is_default", Boolean, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_verify_templates_api_key", "api_key", "created_at"),
+)
+
+verify_template_fragments = Table(
+    "verify_template_fragments",
+    metadata,
+    Column("fragment_id", Text, primary_key=True),
+    Column(
+        "template_id",
+        Text,
+        ForeignKey("verify_templates.template_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    _account_key(),
+    Column("channel", Text, nullable=False),
+    Column("locale", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_verify_template_fragments_template", "template_id", "created_at"),
+)

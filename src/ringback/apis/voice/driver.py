@@ -18,7 +18,7 @@ from ringback.core.errors import InsufficientCredit
 from ringback.ncco import CallState, FinishedRecording, effects, new_call, step, stimuli
 from ringback.ncco.events import timestamp
 from ringback.network.behaviours import DEFAULT, behaviour_for
-from ringback.network.calls import ring_plan
+from ringback.network.calls import answered, ring_plan
 from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
 from ringback.state import applications as application_state
@@ -203,6 +203,7 @@ def answer(tx: Tx, sv: DriverServices, call: Call, *, machine: bool = False) -> 
     now = sv.clock.now()
     call_state.change(tx, call.uuid, status="answered", start_time=now)
     note(tx, call, now, "handset", "answered", machine=machine)
+    answered(tx, call.uuid, now)
     note(tx, call, now, "network", "status", status="answered")
     send_event(
         tx,

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from ringback.apis.endpoint import Api, Ctx, route
 from ringback.apis.services import Services
 from ringback.apis.voice import driver, schemas, service, wire
+from ringback.apis.voice.code_calls import CodeCalls
 from ringback.apis.voice.errors import VOICE_STYLE
 from ringback.apis.voice.fetch import Fetcher
 from ringback.core.errors import NotFound, Unauthorized
@@ -151,6 +152,7 @@ def register_jobs(services: Services) -> None:
 
     services.scheduler.register_sync(driver.STEP_JOB, step)
     services.scheduler.register(driver.FETCH_JOB, Fetcher(services).handle)
+    services.verification.placer = CodeCalls(services, services.ids)
 
 
 APIS = [VOICE]

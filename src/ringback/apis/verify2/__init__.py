@@ -1,0 +1,1 @@
+"""Verify v2: /v2/verify, its workflows on the simulated network, templates."""
