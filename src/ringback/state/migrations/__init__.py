@@ -16,6 +16,7 @@ from ringback.state.migrations import (
     v0006_voice,
     v0007_workers,
     v0008_msginbound,
+    v0009_voicelegs,
 )
 
 Migration = tuple[int, str, Callable[[Connection], None]]
@@ -29,4 +30,5 @@ MIGRATIONS: list[Migration] = [
     (6, "voice calls, transcripts and recordings", v0006_voice.upgrade),
     (7, "many workers: leases and shared rate limits", v0007_workers.upgrade),
     (8, "messages inbound and media", v0008_msginbound.upgrade),
+    (9, "voice legs and named conversations", v0009_voicelegs.upgrade),
 ]
