@@ -108,7 +108,7 @@ def test_busy_takes_the_fallback(voice: VoiceClient, voice_app: VoiceApp) -> Non
             x.fields.get("uuid") == leg_uuid and x.fields["status"] == "completed"
             for x in h
             if x.path == "/event"
-        )  # fmt: skip
+        )
     )
     leg_events = [h.fields["status"] for h in hits if h.fields.get("uuid") == leg_uuid]
     assert leg_events == ["started", "busy", "completed"]
