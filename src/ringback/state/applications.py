@@ -73,7 +73,8 @@ def application_exists(tx: Tx, app_id: str) -> bool:
 
 # a transaction-scoped advisory lock: two transactions (threads, workers) reading `max + 1` at
 # once would give two applications the same creation order
-_SEQ_LOCK = text("SELECT pg_advisory_xact_lock(1380073808)")  # 0x52424150, "RBAP" (hex literals need PG 16)
+# 1380073808 = 0x52424150, "RBAP", in decimal: PostgreSQL before 16 has no hex literals
+_SEQ_LOCK = text("SELECT pg_advisory_xact_lock(1380073808)")
 
 
 def next_seq(tx: Tx) -> int:
