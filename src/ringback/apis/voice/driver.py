@@ -258,7 +258,8 @@ def refuse(tx: Tx, sv: DriverServices, call: Call, status: str, detail: str | No
     extra = {"detail": detail} if detail else {}
     call_state.change(tx, call.uuid, status=status)
     note(tx, call, now, "network", "status", status=status, **extra)
-    send_event(tx, sv, call, call_events.status_event(call, status, now, **extra))
+    if not legs.reported_by_dialler(tx, call):
+        send_event(tx, sv, call, call_events.status_event(call, status, now, **extra))
     if status == "rejected":  # "Calls that get rejected get no completed" (§5.2)
         _close(tx, call, now, status, duration=0, price=None)
         legs.finished(tx, sv, call, status, detail)

@@ -116,6 +116,21 @@ def finished(tx: Tx, sv: driver.DriverServices, leg: Call, status: str, detail: 
     _tell_parent(tx, sv, leg, status, detail)
 
 
+def reported_by_dialler(tx: Tx, leg: Call) -> bool:
+    """A synchronous connect's engine sends the failure of the leg it is dialling itself (to
+    its eventUrl, which may answer with an NCCO): the leg does not send it again."""
+    if leg.parent_uuid is None:
+        return False
+    parent = call_state.get(tx, leg.parent_uuid)
+    if parent is None or parent.engine is None:
+        return False
+    state = CallState.from_json(parent.engine)
+    if state.phase != "connecting" or state.leg_uuid != leg.uuid:
+        return False
+    action = state.ncco[state.index] if state.index < len(state.ncco) else {}
+    return action.get("eventType") == "synchronous"
+
+
 def _tell_parent(
     tx: Tx, sv: driver.DriverServices, leg: Call, status: str, detail: str | None
 ) -> None:
