@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from tests.api.voice.conftest import VoiceApp, VoiceClient, heard
 from tests.api.voice.legs_helpers import kinds
 
@@ -135,3 +136,23 @@ def test_a_synchronous_connect_asks_its_event_url(voice: VoiceClient, voice_app:
     )
     busy = next(h.fields for h in hits if h.path == "/leg" and h.fields["status"] == "busy")
     assert busy["direction"] == "outbound" and busy["to"] == BUSY
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [{"type": "app", "user": "alice"}, {"type": "sip", "uri": "sip:bob@example.com"}],
+)
+def test_app_and_sip_endpoints_answer_by_default(
+    voice: VoiceClient, voice_app: VoiceApp, endpoint: dict[str, Any]
+) -> None:
+    uuid = call_with(voice, voice_app, [{"action": "connect", "endpoint": [endpoint]}])
+    voice.advance(2.5)
+    call = voice.wait_call(uuid, lambda c: "dial" in kinds(c, "network"))
+    leg_uuid = next(e["leg"] for e in call["transcript"] if e["kind"] == "dial")
+    voice.advance(2.5)
+    leg = voice.wait_call(leg_uuid, lambda c: c["status"] == "answered")
+    assert leg["to"] == endpoint
+    assert voice.handset(leg_uuid, "speech", text="From the app").status_code == 200
+    heard_it = voice.wait_call(uuid, lambda c: "speech" in kinds(c, "heard"))
+    said = next(e for e in heard_it["transcript"] if e["kind"] == "speech")
+    assert said["speaker"] == next(iter(v for k, v in endpoint.items() if k != "type"))
