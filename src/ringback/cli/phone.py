@@ -217,3 +217,25 @@ def code(
     control = connect(url, data_dir, control_token)
     body = _poll(control, _path(ctx, "codes/latest"), params, wait, lambda b: True)
     emit(body, as_json, views.code)
+
+
+def _dialled(body: dict[str, Any]) -> str:
+    detail = f" ({body['detail']})" if body.get("detail") else ""
+    uuid = f" call {body['uuid']}" if body.get("uuid") else ""
+    return f"{body.get('status')}{detail}{uuid}"
+
+
+@app.command()
+def call(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Argument(help="the number to call, e.g. an account's number")],
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Call a number: to an account's number linked to a voice application, an inbound call
+    (its answer_url runs); otherwise `failed`, as the network says."""
+    control = connect(url, data_dir, control_token)
+    body = control.call("POST", _path(ctx, "calls"), body={"to": to})
+    emit(body, as_json, _dialled)

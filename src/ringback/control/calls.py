@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from ringback.apis.services import Services
-from ringback.apis.voice import driver
+from ringback.apis.voice import driver, inbound, legs
 from ringback.apis.voice.schemas import DTMF
 from ringback.control.common import control
 from ringback.control.handset_params import phone_number
@@ -104,6 +104,7 @@ def _act(request: Request, services: Services, body: dict[str, Any]) -> Any:
                     )
                 driver.note(tx, call, now, "handset", "dtmf", digits=digits)
                 driver.feed(tx, services, call, stimuli.Digits(digits))
+                legs.relay(tx, services, call, "dtmf", digits=digits)
             else:
                 text = body.get("text")
                 if not isinstance(text, str) or not text.strip() or len(text) > 1500:
@@ -113,9 +114,28 @@ def _act(request: Request, services: Services, body: dict[str, Any]) -> Any:
                     )
                 driver.note(tx, call, now, "handset", "speech", text=text)
                 driver.feed(tx, services, call, stimuli.Speech(text))
+                legs.relay(tx, services, _fresh(tx, call), "speech", text=text)
         found = call_state.get(tx, call.uuid)
         assert found is not None
         return _with_transcript(tx, found)
+
+
+def _fresh(tx: Tx, call: Call) -> Call:
+    found = call_state.get(tx, call.uuid)
+    assert found is not None
+    return found
+
+
+def dial(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    """The handset calls `to`: an inbound call when an account rents the number."""
+    caller = phone_number(request.path_params["msisdn"], "msisdn")
+    to = phone_number(body.get("to"), "to")
+    files_url = str(request.base_url).rstrip("/") + "/v1/files/"
+    with services.store.begin() as tx:
+        placed = inbound.dial_in(tx, services, caller, to, files_url)
+        if isinstance(placed, inbound.Refused):
+            return placed.to_json(caller, to)
+        return _with_transcript(tx, placed)
 
 
 def routes() -> list[Route]:
@@ -127,4 +147,5 @@ def routes() -> list[Route]:
             methods=["POST"],
         ),
         Route("/_ringback/handsets/{msisdn}/calls", control(handset_calls), methods=["GET"]),
+        Route("/_ringback/handsets/{msisdn}/calls", control(dial), methods=["POST"]),
     ]

@@ -404,7 +404,16 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
             "properties": {"digits": {"type": "string"}, "text": {"type": "string"}},
         },
     ),
-    ("get", HANDSET + "/calls", "handsetCalls", "The voice calls to a handset, newest first", None),
+    ("get", HANDSET + "/calls", "handsetCalls", "The voice calls of a handset, newest first", None),
+    (
+        "post",
+        HANDSET + "/calls",
+        "handsetDial",
+        "The handset calls `to`: an inbound call to the account renting the number (its voice "
+        "application's answer_url, events direction inbound); `failed` when nobody rents it "
+        "(number_out_of_service) or it has no voice application (cannot_route)",
+        {"type": "object", "required": ["to"], "properties": {"to": {"type": "string"}}},
+    ),
     ("get", "/_ringback/openapi.json", "openapi", "This document", None),
 ]
 

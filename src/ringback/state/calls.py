@@ -41,9 +41,12 @@ class Call:
     ended: bool
     engine: dict[str, Any] | None
     alarm: float | None
+    parent_uuid: str | None = None
+    room: str | None = None
+    room_options: dict[str, Any] | None = None
 
 
-_JSON_FIELDS = ("to_endpoint", "from_endpoint", "ncco", "engine")
+_JSON_FIELDS = ("to_endpoint", "from_endpoint", "ncco", "engine", "room_options")
 
 
 def _call(row: Any) -> Call:
@@ -123,6 +126,26 @@ def of_handset(tx: Tx, msisdn: str, limit: int) -> list[Call]:
         .where(calls.c.to_msisdn == msisdn)
         .order_by(calls.c.created_at.desc(), calls.c.uuid.desc())
         .limit(limit)
+    )
+    return [_call(r) for r in tx.conn.execute(query)]
+
+
+def children(tx: Tx, parent_uuid: str) -> list[Call]:
+    """The legs a call's `connect` actions dialled, oldest first."""
+    query = (
+        select(calls)
+        .where(calls.c.parent_uuid == parent_uuid)
+        .order_by(calls.c.created_at, calls.c.uuid)
+    )
+    return [_call(r) for r in tx.conn.execute(query)]
+
+
+def in_room(tx: Tx, room: str) -> list[Call]:
+    """The live legs in a named conversation, in the order they joined the call table."""
+    query = (
+        select(calls)
+        .where(calls.c.room == room, calls.c.ended.is_(False))
+        .order_by(calls.c.created_at, calls.c.uuid)
     )
     return [_call(r) for r in tx.conn.execute(query)]
 

@@ -45,6 +45,7 @@ ACCOUNT_RESOURCES = [
     "message_senders",
     "call_events",
     "recordings",
+    "voice_rooms",
     "calls",
     "inbound_media",
     "inbound_messages",

@@ -399,6 +399,9 @@ calls = Table(
     Column("ended", Boolean, nullable=False),
     Column("engine", Text, nullable=True),  # the NCCO engine's CallState (JSON) once answered
     Column("alarm", Float, nullable=True),  # when the engine asked to be woken
+    Column("parent_uuid", Text, nullable=True),  # (v0010) the leg whose connect dialled it
+    Column("room", Text, nullable=True),  # (v0010) the named conversation it is in
+    Column("room_options", Text, nullable=True),  # (v0010) its Join options (JSON)
     Index("ix_calls_api_key", "api_key", "created_at"),
     Index("ix_calls_to_msisdn", "to_msisdn", "created_at"),
 )
@@ -555,4 +558,19 @@ verify_template_fragments = Table(
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
     Index("ix_verify_template_fragments_template", "template_id", "created_at"),
+)
+
+# (v0010) a named conversation with legs in it: Join/Leave of the NCCO engine, run by the
+# Voice driver; the row goes when the room ends or empties
+voice_rooms = Table(
+    "voice_rooms",
+    metadata,
+    Column("room_key", Text, primary_key=True),  # api_key/application_id/name
+    _account_key(),
+    Column("application_id", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("conversation_uuid", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("started", Boolean, nullable=False),  # a startOnEnter participant came
+    Column("recording", Text, nullable=True),  # the room's running recording (JSON)
 )

@@ -12,7 +12,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from ringback.apis.voice import call_events
+from ringback.apis.voice import call_events, legs, rooms
 from ringback.core.clock import Clock
 from ringback.core.errors import InsufficientCredit
 from ringback.ncco import CallState, FinishedRecording, effects, new_call, step, stimuli
@@ -155,6 +155,22 @@ def fetch_job(
 
 def start(tx: Tx, sv: DriverServices, call: Call, files_url: str) -> None:
     """A new outbound call: `started`, then whatever the callee's handset does."""
+    start_silently(tx, sv, call, files_url)
+    now = sv.clock.now()
+    plan = ring_plan(behaviour_for(tx, call.to_msisdn) if call.to_msisdn else DEFAULT)
+    if plan.rings:
+        _set_status(tx, sv, call, "ringing", now)
+        later(tx, sv, call, now + call.ringing_timer, "ring_timeout")
+    if plan.outcome is not None:
+        later(tx, sv, call, now + plan.after, plan.outcome, detail=plan.detail)
+
+
+def ring(tx: Tx, sv: DriverServices, call: Call) -> None:
+    _set_status(tx, sv, call, "ringing", sv.clock.now())
+
+
+def start_silently(tx: Tx, sv: DriverServices, call: Call, files_url: str) -> None:
+    """The call's engine and its `started` event; what happens next is the caller's to say."""
     now = sv.clock.now()
     engine = new_call(
         call_uuid=call.uuid,
@@ -169,12 +185,6 @@ def start(tx: Tx, sv: DriverServices, call: Call, files_url: str) -> None:
     call_state.change(tx, call.uuid, engine=engine.to_json())
     note(tx, call, now, "network", "status", status="started")
     send_event(tx, sv, call, call_events.status_event(call, "started", now))
-    plan = ring_plan(behaviour_for(tx, call.to_msisdn) if call.to_msisdn else DEFAULT)
-    if plan.rings:
-        _set_status(tx, sv, call, "ringing", now)
-        later(tx, sv, call, now + call.ringing_timer, "ring_timeout")
-    if plan.outcome is not None:
-        later(tx, sv, call, now + plan.after, plan.outcome, detail=plan.detail)
 
 
 def later(tx: Tx, sv: DriverServices, call: Call, due: float, do: str, **extra: Any) -> None:
@@ -219,6 +229,9 @@ def answer(tx: Tx, sv: DriverServices, call: Call, *, machine: bool = False) -> 
         if machine and call.machine_detection == "hangup":
             end(tx, sv, _fresh(tx, call), "completed", reason="machine_detection")
             return
+    if call.parent_uuid is not None:  # a leg a connect dialled: no NCCO of its own
+        legs.answered(tx, sv, _fresh(tx, call))
+        return
     if call.ncco is not None:
         feed(tx, sv, _fresh(tx, call), stimuli.Answered(call.ncco))
         return
@@ -232,7 +245,8 @@ def answer(tx: Tx, sv: DriverServices, call: Call, *, machine: bool = False) -> 
         "from": call_events.address(call.from_endpoint),
         "uuid": call.uuid,
         "conversation_uuid": call.conversation_uuid,
-        "region_url": "",
+        # where the call lives: the Ringback the call was made on (Vonage: the regional host)
+        "region_url": str((call.engine or {}).get("files_url", "")).removesuffix("/v1/files/"),
     }
     fetch_job(tx, sv, call, "answer", url, call.answer_method, payload)
 
@@ -245,10 +259,13 @@ def refuse(tx: Tx, sv: DriverServices, call: Call, status: str, detail: str | No
     extra = {"detail": detail} if detail else {}
     call_state.change(tx, call.uuid, status=status)
     note(tx, call, now, "network", "status", status=status, **extra)
-    send_event(tx, sv, call, call_events.status_event(call, status, now, **extra))
+    if not legs.reported_by_dialler(tx, call):
+        send_event(tx, sv, call, call_events.status_event(call, status, now, **extra))
     if status == "rejected":  # "Calls that get rejected get no completed" (§5.2)
         _close(tx, call, now, status, duration=0, price=None)
+        legs.finished(tx, sv, call, status, detail)
         return
+    legs.finished(tx, sv, call, status, detail)
     end(tx, sv, _fresh(tx, call), "completed")
     call_state.change(tx, call.uuid, status=status)  # the call keeps why it failed
 
@@ -297,6 +314,9 @@ def end(tx: Tx, sv: DriverServices, call: Call, status: str, reason: str = "") -
             network=call.network,
         ),
     )
+    rooms.leave(tx, sv, final)
+    if call.start_time is not None:  # an answered leg hung up: the leg that dialled it goes on
+        legs.finished(tx, sv, final, "completed", None)
 
 
 def _close(
@@ -389,12 +409,15 @@ def _carry_out(
                 else:
                     send_event(tx, sv, call, effect.payload, url=effect.url, method=effect.method)
             case effects.Dial():
-                # other legs are not simulated yet: the leg fails at once and the engine
-                # takes its fallback (the next action, or a synchronous connect's eventUrl)
-                note(tx, call, now, "network", "dial_not_simulated", endpoint=effect.endpoint)
-                later(tx, sv, call, now, "leg", leg=effect.leg_uuid, status="failed")
-            case effects.HangupLeg() | effects.Join() | effects.Leave() | effects.Transfer():
-                note(tx, call, now, "network", type(effect).__name__.lower())
+                legs.dial(tx, sv, _fresh(tx, call), effect)
+            case effects.HangupLeg():
+                legs.hang_up(tx, sv, effect)
+            case effects.Join():
+                rooms.join(tx, sv, _fresh(tx, call), effect)
+            case effects.Leave():
+                rooms.leave(tx, sv, _fresh(tx, call))
+            case effects.Transfer():
+                note(tx, call, now, "network", "transfer", conversation=effect.conversation_id)
             case effects.WakeAt():
                 wake = effect.at
             case effects.Hangup():

@@ -12,6 +12,8 @@ from ringback.apis.voice import driver, schemas, service, wire
 from ringback.apis.voice.code_calls import CodeCalls
 from ringback.apis.voice.errors import VOICE_STYLE
 from ringback.apis.voice.fetch import Fetcher
+from ringback.apis.voice.legs import WEBSOCKET_JOB
+from ringback.apis.voice.websocket import WebsocketLegs
 from ringback.core.errors import NotFound, Unauthorized
 from ringback.ncco import FinishedRecording, wav_bytes
 from ringback.ncco.recording import Sound
@@ -153,6 +155,7 @@ def register_jobs(services: Services) -> None:
     services.scheduler.register_sync(driver.STEP_JOB, step)
     services.scheduler.register(driver.FETCH_JOB, Fetcher(services).handle)
     services.verification.placer = CodeCalls(services, services.ids)
+    services.scheduler.register(WEBSOCKET_JOB, WebsocketLegs(services).handle)
 
 
 APIS = [VOICE]

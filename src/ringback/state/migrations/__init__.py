@@ -17,6 +17,7 @@ from ringback.state.migrations import (
     v0007_workers,
     v0008_msginbound,
     v0009_verify,
+    v0010_voicelegs,
 )
 
 Migration = tuple[int, str, Callable[[Connection], None]]
@@ -31,4 +32,5 @@ MIGRATIONS: list[Migration] = [
     (7, "many workers: leases and shared rate limits", v0007_workers.upgrade),
     (8, "messages inbound and media", v0008_msginbound.upgrade),
     (9, "verify: codes, requests, templates", v0009_verify.upgrade),
+    (10, "voice legs and named conversations", v0010_voicelegs.upgrade),
 ]
