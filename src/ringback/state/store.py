@@ -38,6 +38,7 @@ ACCOUNT_RESOURCES = [
     "sms_messages",
     "message_statuses",
     "messages",
+    "message_workflows",
     "message_senders",
     "handset_messages",  # what this account's traffic left on handsets
     "numbers",

@@ -161,10 +161,27 @@ def send(
     writer: MessagesStatusWriter,
     principal: Principal,
     request: MessageRequest,
-) -> str:
-    """The message_uuid of an accepted message."""
+    workflow: str | None = None,
+) -> Message:
+    """The accepted message (its `status` is `rejected` when the network refused it at once)."""
     check_credential(principal, request)
     route = check_sender(tx, principal, request)
+    return dispatch(tx, services, writer, principal, request, route, workflow)
+
+
+def dispatch(
+    tx: Tx,
+    services: MessagesServices,
+    writer: MessagesStatusWriter,
+    principal: Principal,
+    request: MessageRequest,
+    route: Route,
+    workflow: str | None = None,
+    refused: int | None = None,
+) -> Message:
+    """A message whose credential and sender were checked: charged, stored, its `submitted`
+    status and its delivery; or, refused (`refused`, or by the network at once), `rejected`
+    and uncharged."""
     settings = _messages_settings(tx, principal.api_key, route.application_id)
     channel = request.channel
     kind = line_kind(channel)
@@ -189,7 +206,7 @@ def send(
         body, encoding, count = json.dumps(content, separators=(",", ":")), "json", 1
         product = f"messages-{channel}"
     message_id = services.ids.uuid()
-    rejected = _rejection(tx, request, behaviour, info, now)
+    rejected = refused or _rejection(tx, request, behaviour, info, now)
     price = Decimal(0) if rejected else _price(services, product, region, network) * count
     if rejected is None:
         services.billing.charge(tx, principal.api_key, f"messages-{channel}", price, message_id)
@@ -215,11 +232,12 @@ def send(
         submitted_at=now,
         final_at=now if rejected else None,
         read_at=None,
+        workflow=workflow,
     )
     message_state.add(tx, message)
     if rejected is not None:
         writer.send_status(tx, message, "rejected", rejected, now)
-        return message_id
+        return message
     writer.send_status(tx, message, SUBMITTED, None, now)
     services.delivery.submit(
         tx,
@@ -230,4 +248,4 @@ def send(
         validity_ms=request.ttl * 1000 if request.ttl is not None else None,
         api_key=principal.api_key,
     )
-    return message_id
+    return message

@@ -13,6 +13,7 @@ from ringback.state.migrations import (
     v0003_auth_log_level,
     v0004_auto_reload,
     v0005_messages,
+    v0006_message_failover,
 )
 
 Migration = tuple[int, str, Callable[[Connection], None]]
@@ -23,4 +24,5 @@ MIGRATIONS: list[Migration] = [
     (3, "auth log warnings", v0003_auth_log_level.upgrade),
     (4, "auto-reload transactions", v0004_auto_reload.upgrade),
     (5, "messages, senders, WhatsApp windows", v0005_messages.upgrade),
+    (6, "messages failover workflows", v0006_message_failover.upgrade),
 ]
