@@ -14,6 +14,7 @@ from typing import Any
 
 import jwt
 import pytest
+from tests.unit.messages.test_sdk_models import MODELS, as_sent
 from vonage_application import ApplicationConfig, ApplicationUrl, Messages, MessagesWebhooks
 from vonage_http_client import AuthenticationError
 from vonage_jwt import verify_signature
@@ -23,7 +24,6 @@ from vonage_numbers import NumberParams, SearchAvailableNumbersFilter
 
 from ringback.testing.receiver import Received, WebhookReceiver
 from ringback.testing.server import RingbackProcess
-from tests.unit.messages.test_sdk_models import MODELS, as_sent
 
 HANDSET = "447700900331"  # an ordinary handset: delivered after 1 s
 BASIC_CHANNELS = {"sms", "mms"}
