@@ -43,7 +43,7 @@ def writer_of(services: Services) -> MessagesStatusWriter:
 
 
 def send_message(ctx: Ctx) -> Response:
-    service.check_application(ctx.tx, ctx.principal)
+    settings = service.check_application(ctx.tx, ctx.principal)
     try:
         request = read_message(ctx.params.json_body)
     except MessageInvalid as invalid:
@@ -60,7 +60,7 @@ def send_message(ctx: Ctx) -> Response:
         )
         body = {"message_uuid": message_uuid, "workflow_id": workflow_id}
         return VonageJSON(body, status_code=202)
-    message = service.send(ctx.tx, ctx.services, writer, ctx.principal, request)
+    message = service.send(ctx.tx, ctx.services, writer, ctx.principal, request, settings=settings)
     return VonageJSON({"message_uuid": message.message_id}, status_code=202)
 
 
