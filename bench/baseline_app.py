@@ -21,6 +21,8 @@ It answers what the benchmarked Ringback endpoints answer, without doing any of 
                          the shape of an SMS API success: {"message-count": "1", "messages":
                          [{"to", "message-id", "status": "0", "remaining-balance",
                          "message-price", "network"}]} (bench/sms_run.py)
+    POST /v1/messages    reads the JSON body, checks channel, message_type, to and from are
+                         there, and answers 202 {"message_uuid": ...} (bench/messages_run.py)
 
 Run by bench/run.py; by hand:
 
@@ -80,9 +82,22 @@ async def send_sms(request: Request) -> JSONResponse:
     return JSONResponse({"message-count": "1", "messages": [entry]})
 
 
+MESSAGE_FIELDS = ("channel", "message_type", "to", "from")
+
+
+async def send_message(request: Request) -> JSONResponse:
+    """The Messages API's shape (bench/messages_run.py): a JSON object with the fields every
+    message has, 202 {"message_uuid"}; else 422."""
+    body: Any = await request.json()
+    if not isinstance(body, dict) or any(not body.get(name) for name in MESSAGE_FIELDS):
+        return JSONResponse({"title": "Invalid params"}, status_code=422)
+    return JSONResponse({"message_uuid": str(uuid.uuid4())}, status_code=202)
+
+
 app = Starlette(
     routes=[
         Route("/balance", balance, methods=["GET"]),
+        Route("/v1/messages", send_message, methods=["POST"]),
         Route("/applications", create_application, methods=["POST"]),
         Route("/sms/json", send_sms, methods=["POST"]),
     ]

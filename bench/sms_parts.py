@@ -134,6 +134,7 @@ def run_wrk(
     method: str = "POST",
     body_file: Path | None = None,
     content_type: str = FORM,
+    headers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """wrk POSTing the lines of `bodies` in turn (bench/wrk/bodies.lua), or one request
     (bench/wrk/request.lua) with `body_file`. Adds wall-clock start and stop times."""
@@ -146,6 +147,8 @@ def run_wrk(
         "--header",
         f"Content-Type: {content_type}",
     ]
+    for header in headers:  # e.g. "Authorization: Bearer ..." (bench/messages_run.py)
+        command += ["--header", header]
     if bodies is not None:
         command += ["--script", str(BODIES_LUA), url, "--", str(bodies)]
     else:

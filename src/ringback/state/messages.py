@@ -38,6 +38,7 @@ class Message:
     submitted_at: float
     final_at: float | None
     read_at: float | None
+    workflow: str | None = None  # JSON of the status webhooks' `workflow` object (failover)
 
     # the delivery pipeline's `Unit`: a message is one unit, whatever SMS parts carry it
     @property

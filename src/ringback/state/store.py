@@ -42,6 +42,7 @@ ACCOUNT_RESOURCES = [
     "sms_messages",
     "message_statuses",
     "messages",
+    "message_workflows",
     "message_senders",
     "call_events",
     "recordings",

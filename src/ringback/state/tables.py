@@ -335,8 +335,22 @@ messages = Table(
     Column("submitted_at", Float, nullable=False),
     Column("final_at", Float, nullable=True),
     Column("read_at", Float, nullable=True),
+    # (v0011) a failover workflow's message: the status webhooks' `workflow` object, as JSON
+    Column("workflow", Text, nullable=True),
     Index("ix_messages_api_key", "api_key", "submitted_at"),
     Index("ix_messages_to", "to_msisdn"),
+)
+
+# a failover workflow (v0011): the entries not yet sent, as read, and who sent the request
+message_workflows = Table(
+    "message_workflows",
+    metadata,
+    Column("workflow_id", Text, primary_key=True),
+    _account_key(),
+    Column("credential", Text, nullable=False),  # jwt | basic
+    Column("application_id", Text, nullable=True),
+    Column("failover", Text, nullable=False),  # JSON: the `failover` entries, in order
+    Column("created_at", Float, nullable=False),
 )
 
 # every status a message went through, in order

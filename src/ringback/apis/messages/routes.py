@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from ringback.apis.endpoint import Api, Ctx, route
 from ringback.apis.messages import service, update
 from ringback.apis.messages.errors import MessagesErrorStyle, MessagesProblem
 from ringback.apis.messages.media import MEDIA, download
+from ringback.apis.messages.failover import Failover
 from ringback.apis.messages.request import CHANNELS, MessageInvalid
 from ringback.apis.messages.statuses import READ_JOB, MessagesStatusWriter
 from ringback.apis.messages.validation import read_message
@@ -37,11 +39,13 @@ def _json_only(request: Request, params: RequestParams) -> None:
 
 
 def writer_of(services: Services) -> MessagesStatusWriter:
-    return MessagesStatusWriter(services.webhooks, services.scheduler)
+    """The status writer, with the failover hook that sends a workflow's next entry."""
+    plain = MessagesStatusWriter(services.webhooks, services.scheduler)
+    return replace(plain, failover=Failover(services, plain))
 
 
 def send_message(ctx: Ctx) -> Response:
-    service.check_application(ctx.tx, ctx.principal)
+    settings = service.check_application(ctx.tx, ctx.principal)
     try:
         request = read_message(ctx.params.json_body)
     except MessageInvalid as invalid:
@@ -51,10 +55,15 @@ def send_message(ctx: Ctx) -> Response:
             invalid.detail,
             [InvalidParameter(p.name, p.reason) for p in invalid.invalid_parameters],
         ) from None
-    message_uuid = service.send(
-        ctx.tx, ctx.services, writer_of(ctx.services), ctx.principal, request
-    )
-    return VonageJSON({"message_uuid": message_uuid}, status_code=202)
+    writer = writer_of(ctx.services)
+    if request.failover:
+        message_uuid, workflow_id = Failover(ctx.services, writer).start(
+            ctx.tx, ctx.principal, request
+        )
+        body = {"message_uuid": message_uuid, "workflow_id": workflow_id}
+        return VonageJSON(body, status_code=202)
+    message = service.send(ctx.tx, ctx.services, writer, ctx.principal, request, settings=settings)
+    return VonageJSON({"message_uuid": message.message_id}, status_code=202)
 
 
 def update_message(ctx: Ctx) -> Response:

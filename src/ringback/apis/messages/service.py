@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -28,10 +29,10 @@ from ringback.network.numbering import NumberInfo
 from ringback.network.senders import alphanumeric_allowed
 from ringback.platform.auth import Credential, Principal
 from ringback.platform.billing import Billing
-from ringback.state import applications as application_state
 from ringback.state import message_senders as sender_state
 from ringback.state import messages as message_state
 from ringback.state import numbers as number_state
+from ringback.state.application_capabilities import capabilities_of
 from ringback.state.messages import SUBMITTED, Message
 from ringback.state.store import Tx
 
@@ -43,6 +44,7 @@ SUBMIT_REJECTIONS = {6: 1040, 7: 1050, 29: 1160, 33: 1330}
 INVALID_NUMBER = 1170
 OUTSIDE_WINDOW = 1340
 ALPHANUMERIC = re.compile(r"[A-Za-z0-9 ]{1,11}")
+Settings = Mapping[str, Any]  # an application's `messages` capability (read-only)
 
 
 def line_kind(channel: str) -> str:
@@ -69,13 +71,16 @@ class Route:
     info: NumberInfo | None
 
 
-def check_application(tx: Tx, principal: Principal) -> None:
-    """A JWT's application must have the messages capability (before the body is read)."""
+def check_application(tx: Tx, principal: Principal) -> Settings | None:
+    """A JWT's application must have the messages capability (before the body is read): its
+    messages settings (read-only), None with another credential."""
     if principal.credential is not Credential.JWT or principal.application_id is None:
-        return
-    app = application_state.get_application(tx, principal.api_key, principal.application_id)
-    if app is None or "messages" not in app.capabilities:
+        return None
+    capabilities = capabilities_of(tx, principal.api_key, principal.application_id)
+    if capabilities is None or "messages" not in capabilities:
         raise Unprovisioned()
+    settings = capabilities["messages"]
+    return settings if isinstance(settings, dict) else {}
 
 
 def check_credential(principal: Principal, request: MessageRequest) -> None:
@@ -115,15 +120,13 @@ def check_sender(tx: Tx, principal: Principal, request: MessageRequest) -> Route
     return Route(app_id, info)
 
 
-def _messages_settings(tx: Tx, api_key: str, app_id: str | None) -> dict[str, Any]:
-    if app_id is None:
-        return {}
-    app = application_state.get_application(tx, api_key, app_id)
-    settings = app.capabilities.get("messages") if app else None
+def _messages_settings(tx: Tx, api_key: str, app_id: str | None) -> Settings:
+    capabilities = capabilities_of(tx, api_key, app_id) if app_id is not None else None
+    settings = capabilities.get("messages") if capabilities else None
     return settings if isinstance(settings, dict) else {}
 
 
-def _status_url(settings: dict[str, Any]) -> str | None:
+def _status_url(settings: Settings) -> str | None:
     hook = (settings.get("webhooks") or {}).get("status_url")
     address = hook.get("address") if isinstance(hook, dict) else None
     return address if isinstance(address, str) and address else None
@@ -161,11 +164,32 @@ def send(
     writer: MessagesStatusWriter,
     principal: Principal,
     request: MessageRequest,
-) -> str:
-    """The message_uuid of an accepted message."""
+    workflow: str | None = None,
+    settings: Settings | None = None,
+) -> Message:
+    """The accepted message (its `status` is `rejected` when the network refused it at once).
+    `settings`: the JWT's application's messages settings, when already read."""
     check_credential(principal, request)
     route = check_sender(tx, principal, request)
-    settings = _messages_settings(tx, principal.api_key, route.application_id)
+    return dispatch(tx, services, writer, principal, request, route, workflow, settings=settings)
+
+
+def dispatch(
+    tx: Tx,
+    services: MessagesServices,
+    writer: MessagesStatusWriter,
+    principal: Principal,
+    request: MessageRequest,
+    route: Route,
+    workflow: str | None = None,
+    refused: int | None = None,
+    settings: Settings | None = None,
+) -> Message:
+    """A message whose credential and sender were checked: charged, stored, its `submitted`
+    status and its delivery; or, refused (`refused`, or by the network at once), `rejected`
+    and uncharged."""
+    if settings is None or route.application_id != principal.application_id:
+        settings = _messages_settings(tx, principal.api_key, route.application_id)
     channel = request.channel
     kind = line_kind(channel)
     behaviour = behaviour_for(tx, request.to, channel)
@@ -189,7 +213,7 @@ def send(
         body, encoding, count = json.dumps(content, separators=(",", ":")), "json", 1
         product = f"messages-{channel}"
     message_id = services.ids.uuid()
-    rejected = _rejection(tx, request, behaviour, info, now)
+    rejected = refused or _rejection(tx, request, behaviour, info, now)
     price = Decimal(0) if rejected else _price(services, product, region, network) * count
     if rejected is None:
         services.billing.charge(tx, principal.api_key, f"messages-{channel}", price, message_id)
@@ -215,11 +239,12 @@ def send(
         submitted_at=now,
         final_at=now if rejected else None,
         read_at=None,
+        workflow=workflow,
     )
     message_state.add(tx, message)
     if rejected is not None:
         writer.send_status(tx, message, "rejected", rejected, now)
-        return message_id
+        return message
     writer.send_status(tx, message, SUBMITTED, None, now)
     services.delivery.submit(
         tx,
@@ -230,4 +255,4 @@ def send(
         validity_ms=request.ttl * 1000 if request.ttl is not None else None,
         api_key=principal.api_key,
     )
-    return message_id
+    return message

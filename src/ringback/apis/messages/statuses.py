@@ -29,6 +29,10 @@ class Wakes(Protocol):
     def wake(self) -> None: ...
 
 
+class FailsOver(Protocol):
+    def __call__(self, tx: Tx, rejected: Message, now: float) -> None: ...
+
+
 class Schedules(Protocol):
     def schedule(
         self, tx: Tx, kind: str, due_at: float, payload: dict[str, Any], api_key: str | None = None
@@ -49,6 +53,7 @@ def _outcome(unit: Message, landing: Landing) -> Landing:
 class MessagesStatusWriter:
     webhooks: Wakes
     scheduler: Schedules
+    failover: FailsOver | None = None  # sends a workflow's next entry when one is rejected
 
     def unit(self, tx: Tx, unit_id: str) -> Message | None:
         return message_state.get(tx, unit_id)
@@ -64,6 +69,8 @@ class MessagesStatusWriter:
     def report(self, tx: Tx, unit: Message, landing: Landing, now: float) -> None:
         status, code = _outcome(unit, landing)
         self.send_status(tx, unit, status, code or None, now)
+        if status == "rejected" and unit.workflow is not None and self.failover is not None:
+            self.failover(tx, unit, now)
         if status == "delivered" and has_read_receipts(unit.channel):
             reads = behaviour_for(tx, unit.to_msisdn, unit.channel).read_after_seconds
             if reads is not None:

@@ -4,6 +4,7 @@ and v0.1 (to/from as `{type, number|id}` objects, `error` as `{code, reason}`)."
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,6 +55,8 @@ def status_body(message: Message, status: str, error_code: int | None, at: float
         body["client_ref"] = message.client_ref
     if status != "rejected":
         body["usage"] = {"currency": "EUR", "price": _price(message.price_units)}
+    if message.workflow is not None:
+        body["workflow"] = json.loads(message.workflow)
     if message.channel == "sms":
         body["sms"] = {"count_total": str(message.count_total)}
         if message.network_code:

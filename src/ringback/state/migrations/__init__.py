@@ -18,6 +18,7 @@ from ringback.state.migrations import (
     v0008_msginbound,
     v0009_verify,
     v0010_voicelegs,
+    v0011_message_failover,
 )
 
 Migration = tuple[int, str, Callable[[Connection], None]]
@@ -33,4 +34,5 @@ MIGRATIONS: list[Migration] = [
     (8, "messages inbound and media", v0008_msginbound.upgrade),
     (9, "verify: codes, requests, templates", v0009_verify.upgrade),
     (10, "voice legs and named conversations", v0010_voicelegs.upgrade),
+    (11, "messages failover workflows", v0011_message_failover.upgrade),
 ]
