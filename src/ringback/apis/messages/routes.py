@@ -12,8 +12,8 @@ from starlette.routing import Route
 from ringback.apis.endpoint import Api, Ctx, route
 from ringback.apis.messages import service, update
 from ringback.apis.messages.errors import MessagesErrorStyle, MessagesProblem
-from ringback.apis.messages.media import MEDIA, download
 from ringback.apis.messages.failover import Failover
+from ringback.apis.messages.media import MEDIA, download
 from ringback.apis.messages.request import CHANNELS, MessageInvalid
 from ringback.apis.messages.statuses import READ_JOB, MessagesStatusWriter
 from ringback.apis.messages.validation import read_message
