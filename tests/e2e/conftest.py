@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -38,8 +39,11 @@ def node_sdk() -> NodeSdk:
     """@vonage/server-sdk as pinned by tests/node/package-lock.json, installed on first use."""
     npm = shutil.which("npm")
     assert npm and shutil.which("node"), "Node.js and npm are needed for the Node SDK tests"
-    if not (NODE_DIR / "node_modules" / "@vonage" / "server-sdk").exists():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, timeout=300
-        )
+    # pytest-xdist's workers may all get here at once: one installs, the others wait for it
+    with (NODE_DIR / ".install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (NODE_DIR / "node_modules" / "@vonage" / "server-sdk").exists():
+            subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True, timeout=300
+            )
     return NodeSdk(NODE_DIR)

@@ -26,7 +26,17 @@ def server(tmp_path: Path) -> RingbackProcess:
     process.stop()
 
 
-def test_banner_tells_everything_needed_to_connect(server: RingbackProcess) -> None:
+@pytest.fixture(scope="module")
+def untouched(tmp_path_factory: pytest.TempPathFactory) -> RingbackProcess:
+    """A fresh server the tests only look at (no restart, no change to the default account):
+    one start for them all."""
+    process = RingbackProcess(tmp_path_factory.mktemp("untouched")).start()
+    yield process  # type: ignore[misc]
+    process.stop()
+
+
+def test_banner_tells_everything_needed_to_connect(untouched: RingbackProcess) -> None:
+    server = untouched
     api_key, api_secret = server.default_credentials()
     banner = server.log_path.read_text()
     assert f"api_key {api_key}" in banner
@@ -38,7 +48,8 @@ def test_banner_tells_everything_needed_to_connect(server: RingbackProcess) -> N
     assert f"dashboard  {server.http_url}/" in banner
 
 
-def test_both_ports_serve_both_hosts(server: RingbackProcess) -> None:
+def test_both_ports_serve_both_hosts(untouched: RingbackProcess) -> None:
+    server = untouched
     headers = basic(*server.default_credentials())
     over_http = httpx.get(f"{server.http_url}/account/get-balance", headers=headers)
     over_tls = httpx.get(
@@ -54,7 +65,8 @@ def test_both_ports_serve_both_hosts(server: RingbackProcess) -> None:
     assert secrets.headers["content-type"] == "application/json"
 
 
-def test_the_sdk_trusts_the_generated_ca(server: RingbackProcess) -> None:
+def test_the_sdk_trusts_the_generated_ca(untouched: RingbackProcess) -> None:
+    server = untouched
     client = server.client(*server.default_credentials())
     assert client.account.get_balance().value == pytest.approx(10.0)
 
@@ -141,7 +153,8 @@ def test_in_memory_database_needs_no_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(backends.on_postgres(), reason="the SQLite file; this run is on PostgreSQL")
-def test_the_database_is_a_wal_sqlite_file(server: RingbackProcess) -> None:
+def test_the_database_is_a_wal_sqlite_file(untouched: RingbackProcess) -> None:
+    server = untouched
     import sqlite3
 
     db = sqlite3.connect(server.data_dir / "ringback.db")
@@ -169,7 +182,8 @@ def test_a_non_loopback_host_warns_and_the_banner_shows_it(tmp_path: Path) -> No
         process.stop()
 
 
-def test_loopback_needs_no_warning(server: RingbackProcess) -> None:
+def test_loopback_needs_no_warning(untouched: RingbackProcess) -> None:
+    server = untouched
     output = server.log_path.read_text()
     assert "ringback: warning" not in output
     assert "listening  127.0.0.1\n" in output

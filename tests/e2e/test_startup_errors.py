@@ -143,9 +143,10 @@ def test_a_host_that_is_not_this_machine(tmp_path: Path) -> None:
 # -- a Ringback already running
 
 
-@pytest.fixture
-def running(tmp_path: Path) -> RingbackProcess:
-    process = RingbackProcess(tmp_path / "first").start()
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> RingbackProcess:
+    """Only looked at (its ports, its data directory): one start for the tests that need it."""
+    process = RingbackProcess(tmp_path_factory.mktemp("first")).start()
     yield process  # type: ignore[misc]
     process.stop()
 

@@ -12,7 +12,7 @@ def test_database(data_dir: Path) -> str:
     from ringback.testing import backends  # the store's modules load only when a test asks
 
     if backends.on_postgres():
-        return backends.new_database()
+        return backends.new_database(migrated=True)
     return str(data_dir / "ringback.db")
 
 

@@ -138,10 +138,12 @@ class ThrowawayPostgres:
         """Start the paused server again, on the same port with the same data."""
         self._pg_ctl_start(timeout)
 
-    def create_database(self, prefix: str = "ringback") -> str:
-        """A new empty database (Debian's `createdb`: no SQL outside state/); returns its URL."""
+    def create_database(self, prefix: str = "ringback", template: str | None = None) -> str:
+        """A new empty database, or a copy of the database `template` (Debian's `createdb`:
+        no SQL outside state/); returns its URL."""
         assert self.bin is not None
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        copy = ["-T", template] if template else []
         subprocess.run(
             [
                 str(self.bin / "createdb"),
@@ -151,6 +153,7 @@ class ThrowawayPostgres:
                 str(self.port),
                 "-U",
                 "ringback",
+                *copy,
                 name,
             ],
             check=True,

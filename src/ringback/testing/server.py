@@ -16,6 +16,8 @@ import httpx
 
 from ringback.testing import backends
 
+BANNER_END = b"\n  data       "  # the banner's last line (server.py)
+
 
 class RingbackProcess:
     def __init__(self, data_dir: Path, *extra_args: str, env: dict[str, str] | None = None) -> None:
@@ -28,17 +30,20 @@ class RingbackProcess:
         # RINGBACK_TEST_BACKEND=postgresql: a database of its own, kept across restarts
         self.database: str | None = None
 
-    def start(self, timeout: float = 15.0) -> RingbackProcess:
+    def start(self, timeout: float = 60.0) -> RingbackProcess:
+        # a ceiling, not a wait: a start takes ~1 s alone, but several times that with the
+        # suite's parallel workers on two loaded cores
         # private as Ringback keeps it: the log holds the banner, and the banner the secret
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         runtime = self.data_dir / "server.json"
         runtime.unlink(missing_ok=True)
         log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+        log_start = log.seek(0, os.SEEK_END)
         chosen = "RINGBACK_DATABASE" in self.env or any(
             arg == "--database" or arg.startswith("--database=") for arg in self.extra_args
         )
         if self.database is None and not chosen and backends.on_postgres():
-            self.database = backends.new_database()
+            self.database = backends.new_database(migrated=True)
         database = ["--database", self.database] if self.database else []
         self.process = subprocess.Popen(
             [
@@ -65,7 +70,7 @@ class RingbackProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"ringback exited early:\n{self.log_path.read_text()}")
-            if runtime.exists():
+            if runtime.exists() and self._banner_printed(log_start):
                 try:
                     self.info = json.loads(runtime.read_text())
                     break
@@ -76,6 +81,13 @@ class RingbackProcess:
             self.stop()
             raise RuntimeError(f"ringback did not start:\n{self.log_path.read_text()}")
         return self
+
+    def _banner_printed(self, since: int) -> bool:
+        """server.json is written just before the banner is printed: a test reading the log
+        as soon as start() returns would otherwise race the banner (seen under load)."""
+        with self.log_path.open("rb") as log:
+            log.seek(since)
+            return BANNER_END in log.read()
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int | None:
         if self.process is None:

@@ -12,22 +12,20 @@ from typing import Any
 import httpx
 import pytest
 
-from ringback.testing.plugin import AccountHandle
+from ringback.testing.asgi import AppAccount, InProcessRingback
 from ringback.testing.receiver import WebhookReceiver
-from ringback.testing.server import RingbackProcess
 
 ROAMING = "447700900906"
 
 
 @pytest.fixture
-def http(ringback: RingbackProcess, account: AccountHandle) -> Iterator[httpx.Client]:
-    auth = (account.api_key, account.api_secret)
-    with httpx.Client(base_url=ringback.http_url, auth=auth, timeout=10) as client:
+def http(ringback: InProcessRingback, account: AppAccount) -> Iterator[httpx.Client]:
+    with ringback.client(auth=account.auth, timeout=10) as client:
         yield client
 
 
 @pytest.fixture
-def handset(ringback: RingbackProcess) -> Iterator[Any]:
+def handset(ringback: InProcessRingback) -> Iterator[Any]:
     """Sets a number's behaviour through the control API; every one is cleared afterwards."""
     touched: list[str] = []
 
