@@ -17,6 +17,7 @@ from ringback.apis.numbers import routes as numbers
 from ringback.apis.pricing import routes as pricing
 from ringback.apis.services import Services
 from ringback.apis.sms import routes as sms
+from ringback.apis.verify_legacy import routes as verify_legacy
 from ringback.apis.voice import routes as voice
 
 
@@ -31,7 +32,17 @@ class ApiModule(Protocol):
         ...
 
 
-MODULES: list[ApiModule] = [account, applications, numbers, pricing, sms, insight, messages, voice]
+MODULES: list[ApiModule] = [
+    account,
+    applications,
+    numbers,
+    pricing,
+    sms,
+    insight,
+    messages,
+    voice,
+    verify_legacy,
+]
 
 APIS: list[Api] = [api for module in MODULES for api in module.APIS]
 
