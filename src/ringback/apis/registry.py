@@ -18,6 +18,7 @@ from ringback.apis.pricing import routes as pricing
 from ringback.apis.services import Services
 from ringback.apis.sms import routes as sms
 from ringback.apis.verify2 import routes as verify2
+from ringback.apis.verify_legacy import routes as verify_legacy
 from ringback.apis.voice import routes as voice
 
 
@@ -42,6 +43,7 @@ MODULES: list[ApiModule] = [
     messages,
     voice,
     verify2,
+    verify_legacy,
 ]
 
 APIS: list[Api] = [api for module in MODULES for api in module.APIS]
