@@ -9,6 +9,7 @@ import io
 import math
 import wave
 from array import array
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,12 @@ from ringback.ncco import talk_seconds
 
 HANDSET = "447700900123"
 RATE = 16000
+
+
+@pytest.fixture(autouse=True)
+def real_time_after(voice: VoiceClient) -> Iterator[None]:
+    yield
+    voice.ringback.control("POST", "/clock", json={"freeze": False})
 
 
 def start_call(voice: VoiceClient, app: VoiceApp, ncco: list[dict[str, Any]]) -> str:

@@ -87,6 +87,10 @@ def test_signed_callbacks_verify_with_the_sdk(voice: VoiceClient, voice_app: Voi
     )
     assert created.status_code == 201, created.text
     voice.advance(2.5)
+    voice_app.wait_for(lambda h: any(x.path == "/answer" for x in h))
+    voice.wait_call(
+        created.json()["uuid"], lambda c: any(e["kind"] == "talk" for e in c["transcript"])
+    )
     voice.advance(5)
     hits = voice_app.wait_for(lambda h: any(x.fields.get("status") == "completed" for x in h))
     assert {h.path for h in hits} == {"/answer", "/event"}
