@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ringback.cli import phone, senders, webhooks, world
+from ringback.cli import calls, phone, senders, webhooks, world
 from ringback.cli.one_line_errors import OneLineErrors, fail
 from ringback.cli.output import JsonOption
 from ringback.config import DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT, Settings
@@ -184,6 +184,7 @@ app.command("handsets")(world.handsets)
 app.add_typer(phone.app, name="phone")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(senders.app, name="senders")
+app.add_typer(calls.app, name="calls")
 
 
 @app.command()

@@ -15,6 +15,7 @@ import httpx
 import typer
 
 from ringback.cli import views
+from ringback.cli.calls import calls_view
 from ringback.cli.control_client import (
     Control,
     DataDirOption,
@@ -34,7 +35,8 @@ WaitOption = Annotated[
 POLL_SECONDS = 25.0
 
 app = typer.Typer(
-    help="A virtual handset: inbox, send, behaviour, one-time code.", no_args_is_help=True
+    help="A virtual handset: inbox, send, behaviour, one-time code, calls.",
+    no_args_is_help=True,
 )
 
 
@@ -200,6 +202,19 @@ def behaviour(
     if profile is not None:
         fields["profile"] = profile
     emit(control.call("PUT", path, params=params, body=fields), as_json, views.behaviour)
+
+
+@app.command()
+def calls(
+    ctx: typer.Context,
+    url: UrlOption = None,
+    data_dir: DataDirOption = DATA_DIR,
+    control_token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The voice calls to it, newest first (`ringback calls show <uuid>` for one)."""
+    body = connect(url, data_dir, control_token).call("GET", _path(ctx, "calls"))
+    emit(body, as_json, calls_view)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from ringback.apis.services import Services
 from ringback.apis.voice import driver, inbound, legs
-from ringback.apis.voice.schemas import DTMF
+from ringback.apis.voice.schemas import DTMF, STATUSES
 from ringback.control.common import control
 from ringback.control.handset_params import phone_number
 from ringback.core.errors import Conflict, InvalidParameter, InvalidParameters, NotFound
@@ -64,6 +64,26 @@ def _call(tx: Tx, request: Request) -> Call:
 def get_call(request: Request, services: Services, body: dict[str, Any]) -> Any:
     with services.store.begin() as tx:
         return _with_transcript(tx, _call(tx, request))
+
+
+def list_calls(request: Request, services: Services, body: dict[str, Any]) -> Any:
+    limit_text = request.query_params.get("limit", "100")
+    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
+        raise InvalidParameters(
+            "Invalid limit",
+            invalid_parameters=[InvalidParameter("limit", "must be an integer from 1 to 1000")],
+        )
+    status = request.query_params.get("status")
+    if status is not None and status not in STATUSES:
+        raise InvalidParameters(
+            "Invalid status",
+            invalid_parameters=[
+                InvalidParameter("status", f"must be one of {', '.join(STATUSES)}")
+            ],
+        )
+    with services.store.begin() as tx:
+        calls = call_state.recent(tx, int(limit_text), status)
+        return {"calls": [_view(c) for c in calls]}
 
 
 def handset_calls(request: Request, services: Services, body: dict[str, Any]) -> Any:
@@ -140,6 +160,7 @@ def dial(request: Request, services: Services, body: dict[str, Any]) -> Any:
 
 def routes() -> list[Route]:
     return [
+        Route("/_ringback/calls", control(list_calls), methods=["GET"]),
         Route("/_ringback/calls/{uuid}", control(get_call), methods=["GET"]),
         Route(
             "/_ringback/calls/{uuid}/{action:str}",

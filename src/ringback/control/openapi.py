@@ -388,6 +388,13 @@ OPERATIONS: list[tuple[str, str, str, str, dict[str, Any] | None]] = [
     *WEBHOOK_OPERATIONS,
     (
         "get",
+        "/_ringback/calls",
+        "listCalls",
+        "Every account's voice calls, newest first (?limit=1-1000, default 100; ?status=)",
+        None,
+    ),
+    (
+        "get",
         "/_ringback/calls/{uuid}",
         "getCall",
         "A voice call with its transcript: everything played or said to the handset and "

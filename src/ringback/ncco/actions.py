@@ -63,6 +63,7 @@ class Input:
     event_url: tuple[str, ...] = ()
     event_method: str = DEFAULT_EVENT_METHOD
     raw: Json = field(default_factory=dict, compare=False)
+    asynchronous: bool = False  # `mode: asynchronous`: each digit reported as it is pressed
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ def _input(raw: Json) -> Action:
         event_url=_urls(raw.get("eventUrl")),
         event_method=_method(raw),
         raw=raw,
+        asynchronous=raw.get("mode") == "asynchronous",
     )
 
 

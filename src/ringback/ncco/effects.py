@@ -18,6 +18,8 @@ class Say:
     level: float
     premium: bool
     seconds: float
+    via: Literal["ncco", "api"] = "ncco"  # "api": PUT /v1/calls/{uuid}/talk
+    at: float | None = None  # when it starts, if not the step's `now` (a loop's next play)
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,24 @@ class PlayStream:
     url: str
     level: float
     seconds: float
+    via: Literal["ncco", "api"] = "ncco"
+    at: float | None = None
+
+
+@dataclass(frozen=True)
+class PlayDigits:
+    """DTMF tones played to the handset (PUT /v1/calls/{uuid}/dtmf)."""
+
+    digits: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class StopPlaying:
+    """DELETE /v1/calls/{uuid}/talk or /stream stopped what the API was playing."""
+
+    kind: Literal["talk", "stream"]
+    played: float  # seconds of it that were heard
 
 
 @dataclass(frozen=True)
@@ -137,6 +157,8 @@ class Hangup:
 Effect = (
     Say
     | PlayStream
+    | PlayDigits
+    | StopPlaying
     | StopAudio
     | StartRecording
     | StopRecording

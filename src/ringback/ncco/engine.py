@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ringback.ncco import effects as fx
-from ringback.ncco import events
+from ringback.ncco import events, line
 from ringback.ncco import stimuli as st
 from ringback.ncco.actions import (
     Connect,
@@ -96,6 +96,14 @@ def step(state: CallState, stimulus: st.Stimulus, now: float) -> Step:
                 _end_call(s, now, out, "conversation_ended")
         case st.Hangup():
             _on_hangup(s, now, out)
+        case st.TalkIntoCall() | st.StreamIntoCall():
+            line.start(s, stimulus, now, out)
+        case st.StopIntoCall(kind=kind):
+            line.stop(s, kind, now, out)
+        case st.DtmfIntoCall(digits=digits):
+            line.send_digits(s, digits, now, out)
+        case st.ListenDtmf(url=url):
+            s.dtmf_listener = url
     wake = _next_wake(s)
     if s.phase not in ENDED and wake is not None:
         out.append(fx.WakeAt(wake))
@@ -151,6 +159,10 @@ def _begin(s: CallState, now: float, out: list[fx.Effect]) -> bool:
             s.barge_in = s.barge_in or action.barge_in
             s.phase = "talk" if isinstance(action, Talk) else "stream"
             _play(s, action, now, out)
+        case Input() if action.asynchronous:
+            s.async_dtmf_url = action.event_url[0] if action.event_url else s.event_url
+            s.async_dtmf_method = action.event_method
+            return False
         case Input():
             s.barge_in = False
             s.phase = "input"
@@ -209,6 +221,7 @@ def _end_call(
     s: CallState, now: float, out: list[fx.Effect], reason: fx.HangupReason, detail: str = ""
 ) -> None:
     _stop_all_recordings(s, now, out)
+    line.stop_everything(s)
     s.phase = "ended"
     s.wake_at = None
     out.append(fx.Hangup(reason=reason, detail=detail))
@@ -236,6 +249,8 @@ def _derived_id(s: CallState, kind: str) -> str:
 
 def _next_wake(s: CallState) -> float | None:
     times = [r.due_at for r in s.recordings]
+    if (played := line.next_due(s)) is not None:
+        times.append(played)
     if s.wake_at is not None:
         times.append(s.wake_at)
     return min(times, default=None)
@@ -250,6 +265,8 @@ def _run_due(s: CallState, now: float, out: list[fx.Effect]) -> None:
         finished = next((r for r in s.recordings if r.due_at <= due), None)
         if finished is not None:
             _stop_recording(s, finished, due, out)
+            continue
+        if line.finish_due(s, due, out):
             continue
         s.wake_at = None
         _on_timer(s, due, out)
@@ -292,13 +309,14 @@ def _play(s: CallState, action: Talk | Stream, now: float, out: list[fx.Effect])
                 level=action.level,
                 premium=action.premium,
                 seconds=seconds,
+                at=now,
             )
         )
-        _hear(s, now, "talk", action.text, seconds, HEARD)
+        _hear(s, now, "talk", action.text, seconds, HEARD, action.level)
     else:
         seconds = s.stream_seconds
-        out.append(fx.PlayStream(url=action.url, level=action.level, seconds=seconds))
-        _hear(s, now, "stream", action.url, seconds, HEARD)
+        out.append(fx.PlayStream(url=action.url, level=action.level, seconds=seconds, at=now))
+        _hear(s, now, "stream", action.url, seconds, HEARD, action.level)
     s.wake_at = now + seconds
 
 
@@ -328,6 +346,7 @@ def _on_digits(s: CallState, digits: str, now: float, out: list[fx.Effect]) -> N
     if ended_by_key:
         return  # the key ends the recording; it is no input to what follows
     if s.phase != "input" and not _barge(s, now, out):
+        line.report_digits(s, digits, now, out)
         return
     action = parse_action(s.ncco[s.index])
     if not isinstance(action, Input) or not action.dtmf or s.speech_text is not None:
@@ -423,14 +442,15 @@ def _start_recording(
 
 
 def _hear(
-    s: CallState, now: float, kind: SoundKind, text: str, seconds: float, channel: int
+    s: CallState,
+    now: float,
+    kind: SoundKind,
+    text: str,
+    seconds: float,
+    channel: int,
+    level: float = 0.0,
 ) -> None:
-    """A sound on the line, into every running recording (mono ones mix both sides)."""
-    for recording in s.recordings:
-        lane = channel if recording.split else CALLER
-        recording.sounds.append(Sound(now - recording.started_at, seconds, kind, text, lane))
-        if channel == CALLER:
-            recording.quiet_since = max(recording.quiet_since, now + seconds)
+    line.hear(s, now, kind, text, seconds, channel, level)
 
 
 def _stop_recording(
@@ -548,6 +568,7 @@ def _on_hangup(s: CallState, now: float, out: list[fx.Effect]) -> None:
         if isinstance(action, Conversation):
             out.append(fx.Leave(action.name))
     _stop_all_recordings(s, now, out)
+    line.stop_everything(s)
     s.phase = "ended"
     s.wake_at = None
 

@@ -22,15 +22,19 @@ class Sound:
     kind: SoundKind
     text: str
     channel: int
+    level: float = 0.0  # Vonage's -1..1 volume; 0 is normal
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "offset": self.offset,
             "seconds": self.seconds,
             "kind": self.kind,
             "text": self.text,
             "channel": self.channel,
         }
+        if self.level:
+            data["level"] = self.level
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Sound:
@@ -40,6 +44,7 @@ class Sound:
             kind=data["kind"],
             text=data["text"],
             channel=data["channel"],
+            level=data.get("level", 0.0),
         )
 
 

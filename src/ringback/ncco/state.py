@@ -56,6 +56,26 @@ class ActiveRecording:
 
 
 @dataclass
+class Playing:
+    """A talk or stream the REST API plays into the call, over the NCCO."""
+
+    kind: Literal["talk", "stream"]
+    text: str  # the talk's text, or the stream's URL
+    language: str
+    style: int
+    level: float
+    premium: bool
+    loop: int  # 0 = until stopped
+    seconds: float  # one play
+    started_at: float  # this play's start
+    loops_done: int = 0
+
+    @property
+    def ends_at(self) -> float:
+        return self.started_at + self.seconds
+
+
+@dataclass
 class CallState:
     """One leg's NCCO run. `stream_seconds` is how long a `stream` plays: Ringback does not
     fetch the audio, the driver may set what it measured."""
@@ -81,6 +101,10 @@ class CallState:
     leg_uuid: str | None = None
     serial: int = 0
     recordings: list[ActiveRecording] = field(default_factory=list)
+    playing: list[Playing] = field(default_factory=list)
+    async_dtmf_url: str | None = None  # an asynchronous input is reporting digits here
+    async_dtmf_method: str = "POST"
+    dtmf_listener: str | None = None  # PUT /v1/calls/{uuid}/input/dtmf: overrides the above
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,6 +116,7 @@ class CallState:
             ActiveRecording(**{**r, "sounds": [Sound.from_json(s) for s in r["sounds"]]})
             for r in values["recordings"]
         ]
+        values["playing"] = [Playing(**p) for p in values.get("playing", [])]
         return cls(**values)
 
     def copy(self) -> CallState:

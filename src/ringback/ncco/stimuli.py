@@ -66,6 +66,50 @@ class Hangup:
     """The handset (or the REST API) hung this leg up."""
 
 
+@dataclass(frozen=True)
+class TalkIntoCall:
+    """PUT /v1/calls/{uuid}/talk: speech played into the call over whatever the NCCO plays."""
+
+    text: str
+    language: str = "en-US"
+    style: int = 0
+    level: float = 0.0
+    premium: bool = False
+    loop: int = 1  # 0 = until stopped or the call ends
+
+
+@dataclass(frozen=True)
+class StreamIntoCall:
+    """PUT /v1/calls/{uuid}/stream: audio played into the call over the NCCO."""
+
+    url: str
+    level: float = 0.0
+    loop: int = 1
+
+
+@dataclass(frozen=True)
+class StopIntoCall:
+    """DELETE /v1/calls/{uuid}/talk or /stream."""
+
+    kind: Literal["talk", "stream"]
+
+
+@dataclass(frozen=True)
+class DtmfIntoCall:
+    """PUT /v1/calls/{uuid}/dtmf: tones played to the handset (`p` is a 500 ms pause)."""
+
+    digits: str
+
+
+@dataclass(frozen=True)
+class ListenDtmf:
+    """PUT /v1/calls/{uuid}/input/dtmf (`url`) or DELETE (None): where an asynchronous
+    input reports each digit."""
+
+    url: str | None
+
+
 Stimulus = (
     Answered | Digits | Speech | TimeReached | WebhookAnswer | LegEvent | ConversationEnded | Hangup
-)
+    | TalkIntoCall | StreamIntoCall | StopIntoCall | DtmfIntoCall | ListenDtmf
+)  # fmt: skip

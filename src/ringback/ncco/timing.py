@@ -14,6 +14,7 @@ CHARACTERS_PER_SECOND = 14.0
 SHORTEST_SPEECH = 0.5
 DTMF_TONE_SECONDS = 0.2
 DTMF_GAP_SECONDS = 0.05
+DTMF_PAUSE_SECONDS = 0.5  # `p` in digits sent to a call: a 500 ms pause (NCCO reference)
 BEEP_SECONDS = 0.5
 
 _TAG = re.compile(r"<[^>]*>")
@@ -35,4 +36,9 @@ def talk_seconds(text: str) -> float:
 
 
 def dtmf_seconds(digits: str) -> float:
-    return len(digits) * (DTMF_TONE_SECONDS + DTMF_GAP_SECONDS)
+    return sum(dtmf_step(d) for d in digits)
+
+
+def dtmf_step(digit: str) -> float:
+    """How long one character of a DTMF string takes: a tone and its gap, or `p`'s pause."""
+    return DTMF_PAUSE_SECONDS if digit == "p" else DTMF_TONE_SECONDS + DTMF_GAP_SECONDS

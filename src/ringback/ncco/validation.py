@@ -106,6 +106,7 @@ def _extended() -> Json:
             "sensitivity": {"type": "integer", "minimum": 0, "maximum": 100},
         },
     }
+    inp["mode"] = {"enum": ["synchronous", "asynchronous"]}
     defs["ncco-input"]["allOf"][1]["required"] = ["type"]
 
     connect = props("ncco-connect")
@@ -213,6 +214,11 @@ def _rule_errors(ncco: list[Json]) -> Iterator[str]:
             yield f"{where}: mute cannot be combined with canSpeak"
         if action.get("randomFromNumber") and "from" in action:
             yield f"{where}: from cannot be combined with randomFromNumber"
+        if action["action"] == "input" and action.get("mode") == "asynchronous":
+            if action.get("type") != ["dtmf"]:
+                yield f'{where}: mode asynchronous takes type ["dtmf"] only'
+            if any(k in action for k in ("dtmf", "timeOut", "maxDigits", "submitOnHash")):
+                yield f"{where}: with mode asynchronous the DTMF settings must be left out"
         if action["action"] == "talk" and action.get("bargeIn"):
             following = next(
                 (a for a in ncco[n + 1 :] if a["action"] not in ("talk", "stream")), None

@@ -24,8 +24,8 @@ from ringback.ncco.recording import (
 )
 from ringback.ncco.timing import (
     CHARACTERS_PER_SECOND,
-    DTMF_GAP_SECONDS,
     DTMF_TONE_SECONDS,
+    dtmf_step,
     spoken_text,
 )
 
@@ -42,22 +42,28 @@ CHUNK_FRAMES = SAMPLE_RATE  # one second
 def _tones(sound: Sound) -> list[tuple[float, float, tuple[float, ...]]]:
     """(start, end, frequencies) within the sound, seconds from its offset."""
     if sound.kind == "dtmf":
-        step = DTMF_TONE_SECONDS + DTMF_GAP_SECONDS
-        return [
-            (n * step, n * step + DTMF_TONE_SECONDS, DTMF_FREQUENCIES[d])
-            for n, d in enumerate(sound.text)
-            if d in DTMF_FREQUENCIES
-        ]
+        tones: list[tuple[float, float, tuple[float, ...]]] = []
+        at = 0.0
+        for digit in sound.text:
+            if digit in DTMF_FREQUENCIES and at < sound.seconds:
+                tones.append((at, at + DTMF_TONE_SECONDS, DTMF_FREQUENCIES[digit]))
+            at += dtmf_step(digit)
+        return tones
     if sound.kind in ("speech", "talk"):
         text = spoken_text(sound.text).strip() or "."
-        per = min(1.0 / CHARACTERS_PER_SECOND, sound.seconds / len(text))
+        per = 1.0 / CHARACTERS_PER_SECOND  # a talk cut short (DELETE talk) stops mid-text
         return [
-            (n * per, (n + 0.8) * per, (180.0 + 15.0 * (ord(c) % 20),))
+            (n * per, min((n + 0.8) * per, sound.seconds), (180.0 + 15.0 * (ord(c) % 20),))
             for n, c in enumerate(text)
-            if not c.isspace()
+            if not c.isspace() and n * per < sound.seconds
         ]
     frequency = 1000.0 if sound.kind == "beep" else 440.0
     return [(0.0, sound.seconds, (frequency,))]
+
+
+def gain(level: float) -> float:
+    """Vonage's `level` (-1..1, 0 normal) as a linear gain: -1 is silent, 1 twice as loud."""
+    return max(0.0, 1.0 + level)
 
 
 def _add(channel: array[int], first_frame: int, sound: Sound) -> None:
@@ -66,7 +72,7 @@ def _add(channel: array[int], first_frame: int, sound: Sound) -> None:
     for start, end, frequencies in _tones(sound):
         begin = max(frame_count(sound.offset + start), first_frame)
         stop = min(frame_count(sound.offset + end), first_frame + size)
-        share = AMPLITUDE / len(frequencies)
+        share = AMPLITUDE * gain(sound.level) / len(frequencies)
         for frame in range(begin, stop):
             t = frame / SAMPLE_RATE
             value = channel[frame - first_frame] + int(

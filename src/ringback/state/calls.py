@@ -150,6 +150,14 @@ def in_room(tx: Tx, room: str) -> list[Call]:
     return [_call(r) for r in tx.conn.execute(query)]
 
 
+def recent(tx: Tx, limit: int, status: str | None = None) -> list[Call]:
+    """Every account's calls, newest first: the control API's and the CLI's `calls list`."""
+    query = select(calls).order_by(calls.c.created_at.desc(), calls.c.uuid.desc()).limit(limit)
+    if status is not None:
+        query = query.where(calls.c.status == status)
+    return [_call(r) for r in tx.conn.execute(query)]
+
+
 # --- the transcript ---------------------------------------------------------------------------
 
 

@@ -391,10 +391,18 @@ def _carry_out(
     for effect in done:
         match effect:
             case effects.Say():
-                note(tx, call, now, "heard", "talk", text=effect.text, seconds=effect.seconds,
-                     language=effect.language)  # fmt: skip
+                note(tx, call, _at(effect, now), "heard", "talk", text=effect.text,
+                     seconds=effect.seconds, language=effect.language,
+                     **_played(effect))  # fmt: skip
             case effects.PlayStream():
-                note(tx, call, now, "heard", "stream", url=effect.url, seconds=effect.seconds)
+                note(tx, call, _at(effect, now), "heard", "stream", url=effect.url,
+                     seconds=effect.seconds, **_played(effect))  # fmt: skip
+            case effects.PlayDigits():
+                note(tx, call, now, "heard", "dtmf", digits=effect.digits,
+                     seconds=effect.seconds, via="api")  # fmt: skip
+            case effects.StopPlaying():
+                note(tx, call, now, "heard", f"{effect.kind}_stopped", played=effect.played,
+                     via="api")  # fmt: skip
             case effects.StopAudio():
                 note(tx, call, now, "heard", "audio_stopped")
             case effects.StartRecording():
@@ -429,6 +437,17 @@ def _carry_out(
     if hangup is not None:
         reason = hangup.reason + (f": {hangup.detail}" if hangup.detail else "")
         end(tx, sv, _fresh(tx, call), "completed", reason=reason)
+
+
+def _at(effect: effects.Say | effects.PlayStream, now: float) -> float:
+    return effect.at if effect.at is not None else now
+
+
+def _played(effect: effects.Say | effects.PlayStream) -> dict[str, Any]:
+    """What the transcript adds for a play: its level if not 0, and `via: api` for a play
+    the REST API started."""
+    extra: dict[str, Any] = {"level": effect.level} if effect.level else {}
+    return {**extra, "via": "api"} if effect.via == "api" else extra
 
 
 def _keep_recording(tx: Tx, call: Call, recording: FinishedRecording, now: float) -> None:

@@ -81,8 +81,8 @@ def stop_talk(ctx: Ctx) -> dict[str, Any]:
 
 def start_stream(ctx: Ctx) -> dict[str, Any]:
     service.voice_application(ctx.tx, ctx.principal)
-    url = schemas.stream(ctx.params)
-    service.play_stream(ctx.tx, ctx.services, ctx.api_key, ctx.path["uuid"], url)
+    stream = schemas.stream(ctx.params)
+    service.play_stream(ctx.tx, ctx.services, ctx.api_key, ctx.path["uuid"], stream)
     return {"message": "Stream started", "uuid": ctx.path["uuid"]}
 
 
@@ -97,6 +97,19 @@ def send_dtmf(ctx: Ctx) -> dict[str, Any]:
     digits = schemas.dtmf(ctx.params)
     service.send_dtmf(ctx.tx, ctx.services, ctx.api_key, ctx.path["uuid"], digits)
     return {"message": "DTMF sent", "uuid": ctx.path["uuid"]}
+
+
+def listen_dtmf(ctx: Ctx) -> Response:
+    service.voice_application(ctx.tx, ctx.principal)
+    url = schemas.dtmf_listener(ctx.params)
+    service.listen_dtmf(ctx.tx, ctx.services, ctx.api_key, ctx.path["uuid"], url)
+    return Response(status_code=200)
+
+
+def stop_listening_dtmf(ctx: Ctx) -> Response:
+    service.voice_application(ctx.tx, ctx.principal)
+    service.listen_dtmf(ctx.tx, ctx.services, ctx.api_key, ctx.path["uuid"], None)
+    return Response(status_code=200)
 
 
 def download_recording(ctx: Ctx) -> Response:
@@ -141,6 +154,8 @@ def routes() -> list[Any]:
         route(VOICE, one + "/stream", ["PUT"], start_stream, **calls),
         route(VOICE, one + "/stream", ["DELETE"], stop_stream, **calls),
         route(VOICE, one + "/dtmf", ["PUT"], send_dtmf, **calls),
+        route(VOICE, one + "/input/dtmf", ["PUT"], listen_dtmf, **calls),
+        route(VOICE, one + "/input/dtmf", ["DELETE"], stop_listening_dtmf, **calls),
         route(VOICE, "/v1/files/{uuid}", ["GET"], download_recording, **calls),
     ]
 

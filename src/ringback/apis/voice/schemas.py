@@ -276,6 +276,27 @@ class Talk:
     text: str
     language: str
     loop: int
+    style: int = 0
+    premium: bool = False
+    level: float = 0.0
+
+
+LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+
+
+def _level(value: Any, p: Problems) -> float:
+    """-1..1; the spec types it as a string ("0.4", what the Node SDK sends), the Python SDK
+    sends a number: both are taken."""
+    if value is None:
+        return 0.0
+    try:
+        level = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        level = None
+    if level is None or not -1.0 <= level <= 1.0:
+        p.add("level", "must be a number from -1 to 1")
+        return 0.0
+    return level
 
 
 def talk(params: RequestParams) -> Talk:
@@ -285,20 +306,45 @@ def talk(params: RequestParams) -> Talk:
     if not isinstance(text, str) or not text or len(text) > 1500:
         p.add("text", "is required, at most 1500 characters")
     language = body.get("language", "en-US")
-    if not isinstance(language, str):
+    if not isinstance(language, str) or not LANGUAGE.match(language):
         p.add("language", "must be a language tag")
     loop = _integer(body.get("loop"), "loop", 1, (0, 1000), p)
+    style = _integer(body.get("style"), "style", 0, (0, 100), p)
+    premium = body.get("premium", False)
+    if not isinstance(premium, bool):
+        p.add("premium", "must be a boolean")
+    level = _level(body.get("level"), p)
     p.raise_any()
-    return Talk(str(text), str(language), loop)
+    return Talk(str(text), str(language), loop, style, bool(premium), level)
 
 
-def stream(params: RequestParams) -> str:
+@dataclass(frozen=True)
+class Stream:
+    url: str
+    loop: int = 1
+    level: float = 0.0
+
+
+def stream(params: RequestParams) -> Stream:
     body = params.json_body if isinstance(params.json_body, dict) else {}
     p = Problems()
     url = _url_list(body.get("stream_url"), "stream_url", p)
     if url is None and not p.items:
         p.add("stream_url", "is required")
-    _integer(body.get("loop"), "loop", 1, (0, 1000), p)
+    loop = _integer(body.get("loop"), "loop", 1, (0, 1000), p)
+    level = _level(body.get("level"), p)
+    p.raise_any()
+    assert url is not None
+    return Stream(url, loop, level)
+
+
+def dtmf_listener(params: RequestParams) -> str:
+    """PUT input/dtmf: `{"event_url": ["https://..."]}` (voice_local_fixed.json)."""
+    body = params.json_body if isinstance(params.json_body, dict) else {}
+    p = Problems()
+    url = _url_list(body.get("event_url"), "event_url", p)
+    if url is None and not p.items:
+        p.add("event_url", "is required")
     p.raise_any()
     assert url is not None
     return url

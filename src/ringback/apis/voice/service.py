@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from ringback.apis.voice import call_events, driver, schemas
 from ringback.apis.voice.driver import DriverServices
-from ringback.core.errors import InvalidParameters, NotFound, Unauthorized
+from ringback.core.errors import InvalidParameter, InvalidParameters, NotFound, Unauthorized
 from ringback.core.ids import Ids
 from ringback.core.prices import PriceListError
+from ringback.ncco import stimuli
 from ringback.network import numbering
 from ringback.platform.auth import Principal
 from ringback.state import applications as application_state
@@ -43,21 +44,31 @@ def _rate(sv: VoiceServices, msisdn: str | None) -> tuple[Decimal, str | None]:
         return Decimal(0), network
 
 
-def _random_from(tx: Tx, api_key: str) -> dict[str, Any]:
-    _count, owned = number_state.list_numbers(tx, api_key, number_state.OwnedFilter(), 0, 1)
-    if not owned:
+def _random_from(tx: Tx, sv: VoiceServices, api_key: str, app_id: str) -> dict[str, Any]:
+    """A random voice number of the account linked to the calling application ("selected from
+    the list of the numbers assigned to the current application", NCCO reference). Vonage
+    documents no error for an application without one: Ringback answers a 400 naming it."""
+    where = number_state.OwnedFilter(application_id=app_id)
+    _total, linked = number_state.list_numbers(tx, api_key, where, 0, 1000)
+    voice = [n for n in linked if "VOICE" in n.features]
+    if not voice:
         raise InvalidParameters(
-            "random_from_number needs a number on the account",
-            invalid_parameters=[],
+            "The request failed due to validation errors",
+            invalid_parameters=[
+                InvalidParameter(
+                    "random_from_number",
+                    f"application {app_id} has no voice number linked to it",
+                )
+            ],
         )
-    return {"type": "phone", "number": owned[0].msisdn}
+    return {"type": "phone", "number": voice[sv.ids.randint(0, len(voice) - 1)].msisdn}
 
 
 def create(
     tx: Tx, sv: VoiceServices, principal: Principal, request: schemas.CreateCall, files_url: str
 ) -> Call:
     app_id = voice_application(tx, principal)
-    from_ = request.from_ or _random_from(tx, principal.api_key)
+    from_ = request.from_ or _random_from(tx, sv, principal.api_key, app_id)
     to_msisdn = request.to["number"] if request.to["type"] == "phone" else None
     rate, network = _rate(sv, to_msisdn)
     uuid = sv.ids.uuid()
@@ -155,23 +166,31 @@ def modify(tx: Tx, sv: VoiceServices, api_key: str, uuid: str, change: schemas.M
 def play_talk(tx: Tx, sv: VoiceServices, api_key: str, uuid: str, talk: schemas.Talk) -> None:
     call = owned(tx, api_key, uuid)
     _live(call)
-    driver.note(tx, call, sv.clock.now(), "heard", "talk", text=talk.text,
-                language=talk.language, loop=talk.loop, via="api")  # fmt: skip
+    driver.feed(tx, sv, call, stimuli.TalkIntoCall(
+        talk.text, talk.language, talk.style, talk.level, talk.premium, talk.loop))  # fmt: skip
 
 
-def play_stream(tx: Tx, sv: VoiceServices, api_key: str, uuid: str, url: str) -> None:
+def play_stream(tx: Tx, sv: VoiceServices, api_key: str, uuid: str, stream: schemas.Stream) -> None:
     call = owned(tx, api_key, uuid)
     _live(call)
-    driver.note(tx, call, sv.clock.now(), "heard", "stream", url=url, via="api")
+    driver.feed(tx, sv, call, stimuli.StreamIntoCall(stream.url, stream.level, stream.loop))
 
 
-def stop(tx: Tx, sv: VoiceServices, api_key: str, uuid: str, what: str) -> None:
+def stop(
+    tx: Tx, sv: VoiceServices, api_key: str, uuid: str, what: Literal["talk", "stream"]
+) -> None:
     call = owned(tx, api_key, uuid)
     _live(call)
-    driver.note(tx, call, sv.clock.now(), "heard", f"{what}_stopped", via="api")
+    driver.feed(tx, sv, call, stimuli.StopIntoCall(what))
 
 
 def send_dtmf(tx: Tx, sv: VoiceServices, api_key: str, uuid: str, digits: str) -> None:
     call = owned(tx, api_key, uuid)
     _live(call)
-    driver.note(tx, call, sv.clock.now(), "heard", "dtmf", digits=digits, via="api")
+    driver.feed(tx, sv, call, stimuli.DtmfIntoCall(digits))
+
+
+def listen_dtmf(tx: Tx, sv: VoiceServices, api_key: str, uuid: str, url: str | None) -> None:
+    call = owned(tx, api_key, uuid)
+    _live(call)
+    driver.feed(tx, sv, call, stimuli.ListenDtmf(url))
