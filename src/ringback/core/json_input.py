@@ -10,6 +10,7 @@ are left to each field's own check (SMS `ttl` answers them with its own status).
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -72,3 +73,20 @@ def _join(path: str, name: str) -> str:
 
 def _printable(key: str) -> str:
     return key.encode("utf-8", "replace").decode("utf-8")
+
+
+def non_finite_paths(document: Any) -> list[str]:
+    """Where `document` holds NaN or Infinity (`.a[0].b`), for the APIs that must refuse them
+    even in fields they ignore: JSON Schema lets them through (every comparison with NaN is
+    false, so `minimum` and `maximum` pass)."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append(path)
+        elif isinstance(value, dict):
+            stack.extend((v, f"{path}.{k}") for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
+    return found
