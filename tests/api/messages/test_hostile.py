@@ -27,8 +27,9 @@ WRONG_TYPES: list[Any] = [
     {"a": 1},
     "",
     "x" * 100_000,
+    "a\x00b",  # PostgreSQL text cannot hold a NUL
 ]
-ODD_IDS = ["not-a-uuid", "%2e%2e", "%20", "a" * 3000, "00000000-0000-0000-0000-000000000000"]
+ODD_IDS = ["not-a-uuid", "%2e%2e", "%20", "%00", "a" * 3000, "00000000-0000-0000-0000-000000000000"]
 
 
 def sms(**changes: Any) -> dict[str, Any]:

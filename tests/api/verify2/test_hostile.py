@@ -17,8 +17,21 @@ from tests.api.verify2.conftest import Verify
 from ringback.testing.asgi import InProcessRingback
 from ringback.testing.receiver import WebhookReceiver
 
-WRONG_TYPES: list[Any] = [0, -1, 1.5, 10**30, True, [], ["x"], {}, {"a": 1}, "", "x" * 100_000]
-ODD_IDS = ["not-a-uuid", "%2e%2e", "%20", "a" * 3000, "00000000-0000-0000-0000-000000000000"]
+WRONG_TYPES: list[Any] = [
+    0,
+    -1,
+    1.5,
+    10**30,
+    True,
+    [],
+    ["x"],
+    {},
+    {"a": 1},
+    "",
+    "x" * 100_000,
+    "a\x00b",
+]
+ODD_IDS = ["not-a-uuid", "%2e%2e", "%20", "%00", "a" * 3000, "00000000-0000-0000-0000-000000000000"]
 
 
 def error(response: httpx.Response, *statuses: int) -> dict[str, Any]:

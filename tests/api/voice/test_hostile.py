@@ -14,8 +14,21 @@ from tests.api.voice.conftest import VoiceClient
 
 from ringback.testing.asgi import InProcessRingback
 
-WRONG_TYPES: list[Any] = [0, -1, 1.5, 10**30, True, [], ["x"], {}, {"a": 1}, "", "x" * 100_000]
-ODD_IDS = ["not-a-uuid", "%2e%2e", "%20", "a" * 3000, "00000000-0000-0000-0000-000000000000"]
+WRONG_TYPES: list[Any] = [
+    0,
+    -1,
+    1.5,
+    10**30,
+    True,
+    [],
+    ["x"],
+    {},
+    {"a": 1},
+    "",
+    "x" * 100_000,
+    "a\x00b",
+]
+ODD_IDS = ["not-a-uuid", "%2e%2e", "%20", "%00", "a" * 3000, "00000000-0000-0000-0000-000000000000"]
 TALK = [{"action": "talk", "text": "hello"}]
 
 
@@ -141,7 +154,8 @@ def test_a_bad_change_to_a_live_call_is_400_and_the_call_goes_on(
 @pytest.mark.parametrize(
     "query",
     ["page_size=-1", "page_size=x", "page_size=100000", "record_index=-5", "status=bogus",
-     "date_start=yesterday", "order=sideways", "record_index=99999999999999999999999"],
+     "date_start=yesterday", "order=sideways", "record_index=99999999999999999999999",
+     "conversation_uuid=%00"],
 )  # fmt: skip
 def test_bad_list_queries_are_400(voice: VoiceClient, query: str) -> None:
     error(voice.request("GET", f"/v1/calls?{query}"), 400)

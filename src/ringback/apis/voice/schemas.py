@@ -222,11 +222,14 @@ def list_calls(params: RequestParams) -> ListCalls:
     order = params.text("order") or "asc"
     if order not in ("asc", "desc"):
         p.add("order", "must be asc or desc")
+    conversation = params.text("conversation_uuid")
+    if conversation is not None and "\x00" in conversation:  # PostgreSQL's text cannot hold it
+        p.add("conversation_uuid", "must not contain NUL")
     result = ListCalls(
         status=status,
         date_start=_time(params.text("date_start"), "date_start", p),
         date_end=_time(params.text("date_end"), "date_end", p),
-        conversation_uuid=params.text("conversation_uuid"),
+        conversation_uuid=conversation,
         page_size=_query_int(params.text("page_size"), "page_size", 10, 1, 100, p),
         record_index=_query_int(params.text("record_index"), "record_index", 0, 0, 10**9, p),
         order=order,
