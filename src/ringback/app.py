@@ -121,7 +121,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 class TrailingSlash:
-    """Vonage treats `/v1/calls/` as `/v1/calls`; so does Ringback (no redirect)."""
+    """Vonage treats `/v1/calls/` as `/v1/calls`; so does Ringback (no redirect). A `%00` in
+    the path becomes U+FFFD: no id holds a NUL, so the lookup answers the API's own 404 (a NUL
+    reaching PostgreSQL's text would be a 500)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -129,6 +131,9 @@ class TrailingSlash:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path = scope["path"]
+            if "\x00" in path:
+                path = path.replace("\x00", "\ufffd")
+                scope = {**scope, "path": path}
             if len(path) > 1 and path.endswith("/"):
                 scope = {**scope, "path": path.rstrip("/") or "/"}
         await self.app(scope, receive, send)

@@ -36,6 +36,7 @@ def test_health(server: RingbackProcess) -> None:
         "workers": 1,
         "worker": server.info["pid"],  # one process: the server itself answers
         "worker_index": 0,
+        "long_polls": 0,  # none waiting now
     }
 
 

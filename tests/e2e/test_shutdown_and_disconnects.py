@@ -52,7 +52,13 @@ def test_a_long_poll_in_flight_at_shutdown_gets_a_normal_answer(tmp_path: Path) 
     }
     with ThreadPoolExecutor(len(polls)) as pool:
         futures = {name: pool.submit(httpx.get, url, timeout=40) for name, url in polls.items()}
-        time.sleep(0.5)  # the polls reach the server and start waiting
+        # the polls are in the server and waiting (not a fixed sleep: a loaded machine may
+        # take seconds to start the threads and connect)
+        deadline = time.monotonic() + 20
+        while server.control("GET", "/health").json()["long_polls"] < len(polls):
+            assert time.monotonic() < deadline, "the long polls never reached the server"
+            assert not any(f.done() for f in futures.values())
+            time.sleep(0.02)
         assert not any(f.done() for f in futures.values())
         started = time.monotonic()
         assert server.stop() == 0

@@ -15,7 +15,7 @@ from ringback.apis.messages.routes import writer_of
 from ringback.apis.messages.statuses import has_read_receipts
 from ringback.apis.services import Services
 from ringback.control.common import control
-from ringback.control.handset_params import invalid, iso
+from ringback.control.handset_params import invalid, iso, phone_number
 from ringback.core.errors import Conflict, NotFound
 from ringback.network import numbering, whatsapp
 from ringback.state import messages as message_state
@@ -57,10 +57,11 @@ def read_message(request: Request, services: Services, body: dict[str, Any]) -> 
 
 
 def open_whatsapp_window(request: Request, services: Services, body: dict[str, Any]) -> Any:
-    msisdn = request.path_params["msisdn"]
+    msisdn = phone_number(request.path_params["msisdn"], "msisdn")
     sender = body.get("sender")
-    if not isinstance(sender, str) or not sender:
+    if not isinstance(sender, str) or numbering.normalise(sender) is None:
         raise invalid("sender", "must be the business's WhatsApp number")
+    sender = phone_number(sender, "sender")
     now = services.clock.now()
     with services.store.begin() as tx:
         whatsapp.open_window(tx, sender, msisdn, now)

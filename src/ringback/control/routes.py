@@ -33,6 +33,7 @@ async def health(request: Request, services: Services, body: dict[str, Any]) -> 
         # the answering process: which of the workers, and its pid
         "worker": os.getpid(),
         "worker_index": services.settings.worker_index,
+        "long_polls": services.changes.waiting,  # waiting now, in this worker
     }
 
 

@@ -35,7 +35,7 @@ def _account(tx: Tx, api_key: str) -> None:
 def _sender_body(body: dict[str, Any]) -> tuple[str, str, str | None, str | None]:
     problems = [InvalidParameter(k, "is not a field of a sender") for k in body if k not in FIELDS]
     channel = body.get("channel")
-    if channel not in REGISTERED_CHANNELS:
+    if not isinstance(channel, str) or channel not in REGISTERED_CHANNELS:
         names = ", ".join(sorted(REGISTERED_CHANNELS))
         problems.append(InvalidParameter("channel", f"must be one of {names}"))
     sender_id = body.get("id")

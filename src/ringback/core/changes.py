@@ -33,6 +33,12 @@ class Changes:
             for event in events:
                 event.set()
 
+    @property
+    def waiting(self) -> int:
+        """Long-polls waiting now, in this process (health shows it: a test waits for its polls
+        to be in the server instead of sleeping)."""
+        return sum(len(events) for events in self._events.values())
+
     def notify(self, topic: str) -> None:
         self._owner.call(lambda: self._notify(topic))
         if self.forward is not None:

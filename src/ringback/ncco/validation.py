@@ -18,6 +18,7 @@ from typing import Any
 
 from jsonschema import Draft4Validator
 
+from ringback.core.json_input import non_finite_paths
 from ringback.ncco.actions import Action, Json, parse_action
 
 BCP47 = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
@@ -245,6 +246,9 @@ def validate_json(ncco: object) -> list[Json]:
             continue
         where = f"[{n}] {name}"
         reasons.extend(_schema_errors(f"ncco-{name}", action, where))
+        reasons.extend(
+            f"{where}{path}: must be a finite number" for path in non_finite_paths(action)
+        )
         if name == "connect":
             reasons.extend(_endpoint_errors(action, where))
     if not reasons:

@@ -27,7 +27,9 @@ def attempt_then_retry(box: Outbox, delivery_id: int, **settings: Any) -> dict[s
 
 
 def test_a_receiver_slower_than_the_response_timeout(box: Outbox) -> None:
-    receiver = box.receiver(delay=0.5, statuses=[200])
+    """The attempt ends at the 0.15 s timeout, not when the receiver answers (5 s later): the
+    bound on its latency leaves seconds for a loaded machine's scheduling, not the 5 s."""
+    receiver = box.receiver(delay=5.0, statuses=[200])
     delivery_id = box.enqueue(receiver.url)
 
     async def go() -> None:
@@ -43,7 +45,7 @@ def test_a_receiver_slower_than_the_response_timeout(box: Outbox) -> None:
     first, second = found["attempts"]
     assert first["error"] == "response timeout: no answer within 0.15 s"
     assert first["response_status"] is None
-    assert 150 <= first["latency_ms"] < 500
+    assert 150 <= first["latency_ms"] < 2500
     assert second["response_status"] == 200
     assert found["status"] == "delivered"
 

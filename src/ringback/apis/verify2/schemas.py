@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from ringback.apis.verify2.errors import invalid_params
 from ringback.network import numbering
@@ -40,6 +41,18 @@ class NewRequest:
     code: str | None
     fraud_check: bool
     template_id: str | None
+
+
+def _absolute_url(value: Any) -> bool:
+    """A URL the handset's browser can be sent to: a scheme and a host (an app's own scheme
+    too, so no list of schemes)."""
+    if not isinstance(value, str) or len(value) > 2000 or not value.isprintable():
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc)
 
 
 def _whole(value: Any) -> bool:
@@ -76,8 +89,12 @@ def _step(i: int, raw: Any, problems: list[tuple[str, str]]) -> Step | None:
         problems.append((f"{name}.from", "must be a phone number or 3-11 letters and digits"))
     if channel == "silent_auth" and i != 0:
         problems.append((f"{name}.channel", "silent_auth must be the first channel"))
+    app_hash = raw.get("app_hash") if channel == "sms" else None
+    if app_hash is not None and not (isinstance(app_hash, str) and len(app_hash) == 11):
+        # verify.v2.yml's 11 and the Python SDK's Field(min_length=11, max_length=11)
+        problems.append((f"{name}.app_hash", "must be the app's 11-character hash"))
     redirect = raw.get("redirect_url") if channel == "silent_auth" else None
-    if redirect is not None and not isinstance(redirect, str):
+    if redirect is not None and not _absolute_url(redirect):
         problems.append((f"{name}.redirect_url", "must be a URL"))
         redirect = None
     return Step(channel, number, sender if isinstance(sender, str) else None, redirect)

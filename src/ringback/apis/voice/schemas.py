@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ringback.core.errors import InvalidParameter, InvalidParameters
+from ringback.core.json_input import non_finite_paths
 from ringback.core.request_params import RequestParams
 from ringback.core.web_urls import BadUrl, check_web_url
 from ringback.ncco import NccoInvalid, validate_json
@@ -128,6 +129,8 @@ def create_call(params: RequestParams) -> CreateCall:
     if body is None:
         raise InvalidParameters("The request body must be a JSON object")
     p = Problems()
+    for path in non_finite_paths({k: v for k, v in body.items() if k != "ncco"}):
+        p.add(path.lstrip("."), "must be a finite number")
     to_list = body.get("to")
     to = None
     if not isinstance(to_list, list) or len(to_list) != 1:
@@ -156,10 +159,9 @@ def create_call(params: RequestParams) -> CreateCall:
     machine = body.get("machine_detection")
     if machine is not None and machine not in ("continue", "hangup"):
         p.add("machine_detection", "must be continue or hangup")
-    p.raise_any()
-    assert to is not None
-    return CreateCall(
-        to=to,
+    # read before raise_any: a bad timer or method is a 400, not its default
+    call = CreateCall(
+        to=to or {},
         from_=from_,
         random_from_number=random_from,
         ncco=ncco,
@@ -171,6 +173,9 @@ def create_call(params: RequestParams) -> CreateCall:
         length_timer=_integer(body.get("length_timer"), "length_timer", 7200, LENGTH_TIMER, p),
         machine_detection=machine,
     )
+    p.raise_any()
+    assert to is not None
+    return call
 
 
 # --- listing --------------------------------------------------------------------------------
@@ -217,11 +222,14 @@ def list_calls(params: RequestParams) -> ListCalls:
     order = params.text("order") or "asc"
     if order not in ("asc", "desc"):
         p.add("order", "must be asc or desc")
+    conversation = params.text("conversation_uuid")
+    if conversation is not None and "\x00" in conversation:  # PostgreSQL's text cannot hold it
+        p.add("conversation_uuid", "must not contain NUL")
     result = ListCalls(
         status=status,
         date_start=_time(params.text("date_start"), "date_start", p),
         date_end=_time(params.text("date_end"), "date_end", p),
-        conversation_uuid=params.text("conversation_uuid"),
+        conversation_uuid=conversation,
         page_size=_query_int(params.text("page_size"), "page_size", 10, 1, 100, p),
         record_index=_query_int(params.text("record_index"), "record_index", 0, 0, 10**9, p),
         order=order,
