@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
 from ringback.core.wakeup import held_until_done
-from ringback.state import tables
+from ringback.state import pg_text, tables
 from ringback.state.store import (
     DatabaseUnreachable,
     P,
@@ -79,6 +79,9 @@ class PostgresStore(Store):
                 "connect_timeout": CONNECT_TIMEOUT_SECONDS,
                 "application_name": "ringback",
             },
+        )
+        event.listen(
+            self.engine, "connect", lambda dbapi_connection, _: pg_text.adapt(dbapi_connection)
         )
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ringback-db")
         self._local = threading.local()
