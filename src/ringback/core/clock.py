@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 log = logging.getLogger("ringback.clock")
 
@@ -12,6 +13,9 @@ MAX_ADVANCE_SECONDS = 10 * YEAR_SECONDS
 # 9999-01-01T00:00:00Z: the clock stays a year inside what `datetime` can show, so every time
 # computed from it (a renewal a month on, a 72 h retry window) still formats as a date
 LATEST = 253_370_764_800.0
+# how many past states `at_wall` remembers: credentials live minutes, tests change the clock
+# a few times per credential
+HISTORY = 64
 
 
 class ClockError(ValueError):
@@ -22,6 +26,9 @@ class ClockError(ValueError):
 class ClockState:
     offset: float = 0.0
     frozen_at: float | None = None
+
+    def reading(self, wall: float) -> float:
+        return self.frozen_at if self.frozen_at is not None else wall + self.offset
 
 
 def _sane(state: ClockState) -> bool:
@@ -45,11 +52,32 @@ class Clock:
         self.state = ClockState()
         if state is not None:
             self.set_state(state)
+        # (wall time it began, the state): what the clock read at a past wall time; the state
+        # it starts in is taken to have held since ever
+        self._history: list[tuple[float, ClockState]] = [(-math.inf, replace(self.state))]
 
     def now(self) -> float:
-        if self.state.frozen_at is not None:
-            return self.state.frozen_at
-        return time.time() + self.state.offset
+        return self.state.reading(time.time())
+
+    def at_wall(self, wall: float, resolution: float = 0.0) -> float:
+        """What this clock read (or will read, as things stand) at real time `wall`.
+
+        Credentials carry real times: an SDK stamps a JWT's `iat` or a signature's
+        `timestamp` with the time of the machine it runs on. Their age on Ringback's clock is
+        `now() - at_wall(stamp)`: a token made while the clock was frozen, or after it was
+        advanced, is as young as it really is, and one made before an advance has aged by it.
+        A stamp in whole seconds (`resolution` 1) may be up to a second older than the moment
+        it stands for: a change within that second is taken to have come before it.
+        """
+        starts = [start for start, _ in self._history]
+        index = max(bisect.bisect_right(starts, wall + resolution) - 1, 0)
+        return self._history[index][1].reading(wall)
+
+    def _changed(self) -> None:
+        history = getattr(self, "_history", None)
+        if history is not None:
+            history.append((time.time(), replace(self.state)))
+            del history[:-HISTORY]
 
     @property
     def frozen(self) -> bool:
@@ -58,11 +86,13 @@ class Clock:
     def freeze(self) -> None:
         if self.state.frozen_at is None:
             self.state.frozen_at = self.now()
+            self._changed()
 
     def resume(self) -> None:
         if self.state.frozen_at is not None:
             self.state.offset = self.state.frozen_at - time.time()
             self.state.frozen_at = None
+            self._changed()
 
     def advance(self, seconds: float) -> None:
         if not (math.isfinite(seconds) and 0 <= seconds <= MAX_ADVANCE_SECONDS):
@@ -73,10 +103,12 @@ class Clock:
             self.state.frozen_at += seconds
         else:
             self.state.offset += seconds
+        self._changed()
 
     def reset(self) -> None:
         """Back to real time: not frozen, no offset."""
         self.state = ClockState()
+        self._changed()
 
     def set_state(self, state: ClockState) -> None:
         if not _sane(state):
@@ -84,3 +116,4 @@ class Clock:
             log.warning("the saved clock (%s) is not a usable time; back to real time", state)
             state = ClockState()
         self.state = state
+        self._changed()

@@ -19,6 +19,7 @@ import datetime as dt
 import enum
 import logging
 import math
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeGuard
@@ -215,7 +216,10 @@ class Authenticator:
         if (
             ts is None
             or not math.isfinite(ts)
-            or abs(self.clock.now() - ts) > SIGNATURE_WINDOW_SECONDS
+            # the client stamped real time: ahead of it by the window at most, and its age
+            # counted on Ringback's clock (`Clock.at_wall`)
+            or ts > time.time() + SIGNATURE_WINDOW_SECONDS
+            or self.clock.now() - self.clock.at_wall(ts, resolution=1.0) > SIGNATURE_WINDOW_SECONDS
         ):
             raise AuthRefused("signature timestamp missing or outside the window", api_key)
         merged = {k: v for k, v in params.merged.items() if isinstance(v, (str, int, float))}
@@ -272,24 +276,29 @@ class Authenticator:
         return Principal(api_key, Credential.JWT, application_id=app_id, tx=tx)
 
     def _check_times(self, claims: dict[str, object], api_key: str) -> None:
-        now = self.clock.now()
+        """The token's times are real times (the SDK's machine); its life is counted on
+        Ringback's clock from the moment it was made (`Clock.at_wall`): freezing the clock
+        does not make a new token "from the future", advancing it ages the tokens made
+        before, not the ones made after."""
         iat = claims.get("iat")
         if not _finite(iat):
             raise AuthRefused("JWT has no iat", api_key)
-        if iat > now + JWT_LEEWAY_SECONDS:
+        if iat > time.time() + JWT_LEEWAY_SECONDS:
             raise AuthRefused("JWT iat is in the future", api_key)
         exp = claims.get("exp", iat + JWT_DEFAULT_LIFETIME)
         if not _finite(exp):
             raise AuthRefused("JWT exp is not a number", api_key)
-        if exp < now - JWT_LEEWAY_SECONDS:
-            raise AuthRefused("JWT has expired", api_key)
         if exp - iat > JWT_MAX_LIFETIME:
             raise AuthRefused("JWT lifetime is longer than 24 hours", api_key)
+        now = self.clock.now()
+        made = self.clock.at_wall(iat, resolution=1.0)
+        if made + (exp - iat) < now - JWT_LEEWAY_SECONDS:
+            raise AuthRefused("JWT has expired", api_key)
         nbf = claims.get("nbf")
         if nbf is not None:
             if not _finite(nbf):
                 raise AuthRefused("JWT nbf is not a number", api_key)
-            if nbf > now + JWT_LEEWAY_SECONDS:
+            if made + (nbf - iat) > now + JWT_LEEWAY_SECONDS:
                 raise AuthRefused("JWT is not valid yet (nbf)", api_key)
 
 

@@ -145,6 +145,8 @@ class AuthWorld:
 def world(tmp_path: Any) -> Iterator[AuthWorld]:
     store = new_store(tmp_path, "t.db")
     # frozen on a whole second, so "now + n" in a test is exactly n seconds away
-    clock = Clock(ClockState(frozen_at=float(int(time.time()))))
+    # real time until now (credentials made before carry real times), frozen from here on
+    clock = Clock()
+    clock.set_state(ClockState(frozen_at=float(int(time.time()))))
     yield AuthWorld(store, clock)
     store.close()

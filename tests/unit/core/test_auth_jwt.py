@@ -6,12 +6,14 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 import jwt
 import pytest
 from vonage_jwt import JwtClient
 
+from ringback.core.clock import ClockState
 from ringback.platform.auth import (
     JWT_LEEWAY_SECONDS,
     JWT_MAX_LIFETIME,
@@ -121,14 +123,15 @@ def test_jwt_times_at_the_limits(
 def test_jwt_expires_on_ringbacks_clock(
     world: AuthWorld, app: tuple[str, str], app_keys: KeyPair
 ) -> None:
-    """The SDK stamps `exp` from the wall clock when it signs, which may be seconds after the
-    frozen clock was set (a loaded machine): the clock is moved to the token's own `exp`."""
+    """A token lives its lifetime on Ringback's clock from when it was made: advancing the
+    clock ages it. (Made two seconds before the advance: a stamp in whole seconds cannot tell
+    a change in the same second apart from one just before it, `Clock.at_wall`.)"""
     api_key, app_id = app
-    raw = JwtClient(app_id, app_keys.private_pem).generate_application_jwt()
-    token = bearer(raw)
-    exp = jwt.decode(raw, options={"verify_signature": False})["exp"]
+    iat = int(time.time()) - 2
+    token = bearer(rs256(app_keys, {"application_id": app_id, "iat": iat, "exp": iat + 900}))
     world.accepted(world.authenticate(JWT_ONLY, authorization=token), api_key, Credential.JWT)
-    world.clock.advance(exp + JWT_LEEWAY_SECONDS - world.clock.now())
+    made = world.clock.at_wall(iat)
+    world.clock.advance(made + 900 + JWT_LEEWAY_SECONDS - world.clock.now())
     world.accepted(world.authenticate(JWT_ONLY, authorization=token), api_key, Credential.JWT)
     world.clock.advance(1)
     world.refused(world.authenticate(JWT_ONLY, authorization=token), "JWT has expired")
@@ -233,3 +236,32 @@ def test_soft_mode_lets_a_badly_signed_jwt_through_as_its_applications_account(
     assert [(r["api_key"], r["reason"], r["mode"]) for r in world.auth_log()] == [
         (app_key, "JWT signature does not verify", "soft")
     ]
+
+
+def test_a_token_made_while_the_clock_stands_still_is_not_from_the_future(
+    world: AuthWorld, app: tuple[str, str], app_keys: KeyPair
+) -> None:
+    """A test freezes the clock, then spends a minute setting up: the SDK's token carries the
+    real time, a minute past Ringback's clock, and is as new as it really is."""
+    api_key, app_id = app
+    world.clock.set_state(ClockState(frozen_at=time.time() - 600))
+    token = JwtClient(app_id, app_keys.private_pem).generate_application_jwt()
+    world.accepted(
+        world.authenticate(JWT_OR_BASIC, authorization=bearer(token)), api_key, Credential.JWT
+    )
+
+
+def test_a_token_made_after_the_clock_moved_on_lives_its_whole_life(
+    world: AuthWorld, app: tuple[str, str], app_keys: KeyPair
+) -> None:
+    api_key, app_id = app
+    iat = int(time.time()) - 2
+    made_before = rs256(app_keys, {"application_id": app_id, "iat": iat, "exp": iat + 900})
+    world.clock.advance(3600)  # a test moves past an expiry
+    made_after = JwtClient(app_id, app_keys.private_pem).generate_application_jwt()
+    world.accepted(
+        world.authenticate(JWT_OR_BASIC, authorization=bearer(made_after)), api_key, Credential.JWT
+    )
+    world.refused(
+        world.authenticate(JWT_OR_BASIC, authorization=bearer(made_before)), "JWT has expired"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from vonage_http_client import Auth
 from vonage_sms import SmsMessage
 
+from ringback.core.clock import ClockState
 from ringback.core.request_params import parse_params
 from ringback.core.signatures import (
     HMAC_DIGESTS,
@@ -166,8 +168,11 @@ def test_the_timestamp_window_is_on_ringbacks_clock(world: AuthWorld, method: st
     no_timestamp["sig"] = sign(no_timestamp, secret, method)
     refused(world.authenticate(SMS, form=no_timestamp), window)
     assert isinstance(world.authenticate(SMS, form=form), Principal)
-    world.clock.advance(SIGNATURE_WINDOW_SECONDS + 1)
-    refused(world.authenticate(SMS, form=form), window)
+    # signed two seconds before the clock moves (a stamp in whole seconds cannot tell a change
+    # in its own second from one just before it: `Clock.at_wall`), then aged past the window
+    older = resign(form, secret, method, now - 2)
+    world.clock.advance(SIGNATURE_WINDOW_SECONDS - 1)
+    refused(world.authenticate(SMS, form=older), window)
 
 
 def test_signature_and_api_secret_together_are_refused(world: AuthWorld) -> None:
@@ -308,3 +313,21 @@ def test_the_sdk_variant_verifies_any_sdk_message(
     wire = {k: str(v) for k, v in dumped.items() if v is not None}
     assert signature_matches(wire, sig, "s3cret", method, *SMS_FIELDS)
     assert not signature_matches({**wire, "to": "447700900901"}, sig, "s3cret", method, *SMS_FIELDS)
+
+
+@pytest.mark.parametrize("method", ["md5hash", "sha256"])
+def test_a_request_signed_after_the_clock_moved_is_fresh(world: AuthWorld, method: str) -> None:
+    """The SDK stamps real time; after the clock was advanced an hour (or frozen ten minutes
+    back), a request signed now is a request signed now."""
+    world.clock.advance(3600)
+    secret, form = signed_form(world, method)
+    now = int(time.time())
+    assert isinstance(world.authenticate(SMS, form=resign(form, secret, method, now)), Principal)
+    world.clock.set_state(ClockState(frozen_at=time.time() - 600))
+    assert isinstance(world.authenticate(SMS, form=resign(form, secret, method, now)), Principal)
+    refused(
+        world.authenticate(
+            SMS, form=resign(form, secret, method, now + SIGNATURE_WINDOW_SECONDS + 5)
+        ),
+        "signature timestamp missing or outside the window",
+    )
