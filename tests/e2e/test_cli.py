@@ -177,7 +177,7 @@ def _commands(group: Any, path: str = "") -> Iterator[tuple[str, Any]]:
 def test_every_control_command_takes_the_same_server_options() -> None:
     seen = 0
     for path, command in _commands(typer.main.get_command(app)):
-        groups = ("phone", "accounts", "snapshot", "webhooks", "senders")
+        groups = ("phone", "accounts", "snapshot", "webhooks", "senders", "calls")
         if path.strip() in ("serve", "version", *groups):
             continue
         options = {opt for param in command.params for opt in param.opts}
