@@ -36,6 +36,7 @@ class AudioApp:
             first = ws.recv()
             with self.lock:
                 self.first = json.loads(first)
+                self.lock.notify_all()
             for message in ws:
                 if not isinstance(message, bytes):
                     continue
@@ -92,6 +93,8 @@ def test_a_websocket_connect_streams_audio_both_ways(
     leg_uuid = next(e["leg"] for e in call["transcript"] if e["kind"] == "dial")
     leg = voice.wait_call(leg_uuid, lambda c: c["status"] == "answered")
     assert leg["to"]["type"] == "websocket"
+    with audio_app.lock:  # the app's thread reads the first frame after the socket opened
+        audio_app.lock.wait_for(lambda: audio_app.first is not None, 10)
     assert audio_app.first == {
         "event": "websocket:connected",
         "content-type": "audio/l16;rate=16000",
