@@ -4,6 +4,7 @@ receiver."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,13 +18,21 @@ from ringback.testing.server import RingbackProcess
 pytestmark = pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 
 
+@pytest.fixture
+def frozen(ringback: RingbackProcess) -> Iterator[None]:
+    """The session's shared server: its clock runs again for the tests after this one."""
+    ringback.control("POST", "/clock", json={"freeze": True}).raise_for_status()
+    yield
+    ringback.control("POST", "/clock", json={"freeze": False}).raise_for_status()
+
+
+@pytest.mark.usefixtures("frozen")
 def test_the_node_sdk_voice_client(
     node_sdk: Any,
     ringback: RingbackProcess,
     account: AccountHandle,
     webhook_receiver: WebhookReceiver,
 ) -> None:
-    ringback.control("POST", "/clock", json={"freeze": True})
     app = account.client.application.create_application(
         ApplicationConfig(
             name="node voice",
