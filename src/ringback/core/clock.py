@@ -49,12 +49,14 @@ class Clock:
     """
 
     def __init__(self, state: ClockState | None = None) -> None:
+        # when each state began (real time) and the state: what the clock read at a past
+        # real time, for `at_wall`; the state it starts in is taken to have held since ever
+        self._starts: list[float] = [-math.inf]
+        self._states: list[ClockState] = [ClockState()]
         self.state = ClockState()
         if state is not None:
             self.set_state(state)
-        # (wall time it began, the state): what the clock read at a past wall time; the state
-        # it starts in is taken to have held since ever
-        self._history: list[tuple[float, ClockState]] = [(-math.inf, replace(self.state))]
+        self._starts, self._states = [-math.inf], [replace(self.state)]
 
     def now(self) -> float:
         return self.state.reading(time.time())
@@ -69,15 +71,13 @@ class Clock:
         A stamp in whole seconds (`resolution` 1) may be up to a second older than the moment
         it stands for: a change within that second is taken to have come before it.
         """
-        starts = [start for start, _ in self._history]
-        index = max(bisect.bisect_right(starts, wall + resolution) - 1, 0)
-        return self._history[index][1].reading(wall)
+        index = max(bisect.bisect_right(self._starts, wall + resolution) - 1, 0)
+        return self._states[index].reading(wall)
 
     def _changed(self) -> None:
-        history = getattr(self, "_history", None)
-        if history is not None:
-            history.append((time.time(), replace(self.state)))
-            del history[:-HISTORY]
+        self._starts.append(time.time())
+        self._states.append(replace(self.state))
+        del self._starts[:-HISTORY], self._states[:-HISTORY]
 
     @property
     def frozen(self) -> bool:
