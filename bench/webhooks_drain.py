@@ -35,7 +35,7 @@ import httpx
 import uvloop
 
 from ringback.core.clock import Clock
-from ringback.state.store import Store
+from ringback.state.sqlite import SqliteStore
 from ringback.webhooks import outbox
 from ringback.webhooks.dispatcher import Dispatcher
 
@@ -125,7 +125,7 @@ def dispatcher_rate(kind: str, deliveries: int, receivers: int) -> dict[str, Any
     children = [ReceiverProcess(kind) for _ in range(receivers)]
     try:
         with tempfile.TemporaryDirectory() as work:
-            store = Store(str(Path(work) / "bench.db"))
+            store = SqliteStore(str(Path(work) / "bench.db"))
             store.migrate()
             clock = Clock()
             with store.begin() as tx:
@@ -147,7 +147,9 @@ def dispatcher_rate(kind: str, deliveries: int, receivers: int) -> dict[str, Any
                 await dispatcher.stop()
                 return elapsed
 
+            cpu_before = time.process_time()
             elapsed = uvloop.run(drain())
+            cpu = time.process_time() - cpu_before
             store.close()
         received = sum(child.count() for child in children)
     finally:
@@ -161,6 +163,7 @@ def dispatcher_rate(kind: str, deliveries: int, receivers: int) -> dict[str, Any
         "received": received,
         "seconds": round(elapsed, 3),
         "per_second": round(deliveries / elapsed),
+        "cpu_ms_per_delivery": round(cpu / deliveries * 1000, 3),
     }
 
 
