@@ -167,6 +167,86 @@ def dispatcher_rate(kind: str, deliveries: int, receivers: int) -> dict[str, Any
     }
 
 
+def dispatcher_trickle(
+    kind: str, deliveries: int, group: int, profile: str | None = None
+) -> dict[str, Any]:
+    """Deliveries owed `group` at a time, each group in its own transaction with a turn of the
+    loop between groups (as a loaded server's delivery jobs owe receipts), while one
+    `Dispatcher` sends them to one receiver: the CPU per delivery of both sides together,
+    minus the enqueueing alone (measured first, without a dispatcher)."""
+    import cProfile
+
+    child = ReceiverProcess(kind)
+    try:
+        url = f"{child.url}/webhooks/delivery-receipt"
+
+        def enqueue(tx: Any, first: int, clock: Clock) -> None:
+            for n in range(first, first + group):
+                outbox.enqueue(
+                    tx,
+                    clock.now(),
+                    api_key=None,
+                    kind="sms-dlr",
+                    url=url,
+                    payload={**PAYLOAD, "messageId": f"{n:016X}"},
+                )
+
+        async def produce(store: SqliteStore, clock: Clock, wake: Any) -> None:
+            for first in range(0, deliveries, group):
+                await store.transact(enqueue, first, clock)
+                wake()
+                await asyncio.sleep(0)
+
+        def run(with_dispatcher: bool) -> tuple[float, float]:
+            with tempfile.TemporaryDirectory() as work:
+                store = SqliteStore(str(Path(work) / "bench.db"))
+                store.migrate()
+                clock = Clock()
+
+                async def main() -> float:
+                    if not with_dispatcher:
+                        await produce(store, clock, lambda: None)
+                        return 0.0
+                    dispatcher = Dispatcher(store, clock)
+                    task = asyncio.create_task(dispatcher.run_forever())
+                    await produce(store, clock, dispatcher.wake)
+                    await dispatcher.drain(timeout=600)
+                    await dispatcher.stop()
+                    task.cancel()
+                    return 0.0
+
+                profiler = cProfile.Profile() if profile and with_dispatcher else None
+                started = time.process_time()
+                wall = time.perf_counter()
+                if profiler:
+                    profiler.enable()
+                uvloop.run(main())
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(profile)  # type: ignore[arg-type]
+                cpu = time.process_time() - started
+                store.close()
+                return cpu, time.perf_counter() - wall
+
+        enqueue_cpu, _ = run(False)
+        before = child.count()
+        total_cpu, elapsed = run(True)
+        received = child.count() - before
+    finally:
+        child.stop()
+    return {
+        "measure": "trickle",
+        "receiver": kind,
+        "receivers": 1,
+        "group": group,
+        "deliveries": deliveries,
+        "received": received,
+        "per_second": round(deliveries / elapsed),
+        "cpu_ms_per_delivery_enqueue": round(enqueue_cpu / deliveries * 1000, 3),
+        "cpu_ms_per_delivery_dispatch": round((total_cpu - enqueue_cpu) / deliveries * 1000, 3),
+    }
+
+
 def server_flood(kind: str, pings: int) -> dict[str, Any]:
     from ringback.testing.server import RingbackProcess
 
@@ -219,12 +299,24 @@ def main() -> None:
     parser.add_argument("--receivers", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--receiver", choices=["fast", "threaded", "both"], default="both")
     parser.add_argument("--server-flood", type=int, default=3000, help="0 skips it")
+    parser.add_argument(
+        "--trickle",
+        type=int,
+        default=0,
+        help="instead: deliveries owed this many at a time while the dispatcher runs",
+    )
+    parser.add_argument("--profile", help="with --trickle: a cProfile of the dispatching run")
     parser.add_argument("--serve-receiver", choices=["fast", "threaded"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_receiver:
         serve_fast() if args.serve_receiver == "fast" else serve_threaded()
         return
     kinds = ["fast", "threaded"] if args.receiver == "both" else [args.receiver]
+    if args.trickle:
+        for kind in kinds:
+            found = dispatcher_trickle(kind, args.deliveries, args.trickle, args.profile)
+            print(json.dumps(found), flush=True)
+        return
     results = []
     for kind in kinds:
         for receivers in args.receivers:

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 
-from ringback.state.store import Tx
+from ringback.state import webhook_deliveries as delivery_state
+from ringback.state.prepared import Prepared
+from ringback.state.store import Store, Tx
 from ringback.state.tables import webhook_attempts
 
 wa = webhook_attempts
@@ -30,7 +33,7 @@ class StoredAttempt:
 
 
 _COLUMNS = [wa.c[name] for name in StoredAttempt.__dataclass_fields__]
-_ADD = insert(wa)
+_ADD = Prepared(insert(wa))
 _OF = (
     select(*_COLUMNS)
     .where(wa.c.delivery_id.in_(bindparam("ids", expanding=True)))
@@ -40,8 +43,26 @@ _OF = (
 
 def add_many(tx: Tx, rows: list[dict[str, Any]]) -> None:
     """Attempts, each every column but `id`, in one statement."""
-    if rows:
-        tx.conn.execute(_ADD, rows)
+    _ADD.many(tx, rows)
+
+
+def record(tx: Tx, rows: list[dict[str, Any]], states: list[dict[str, Any]]) -> int:
+    """Attempts (`rows`) and their deliveries' new states (`states`, each with its `id`), but
+    only for deliveries still in the outbox (an account reset deletes deliveries, and an
+    attempt must belong to one); returns how many were kept. Written without looking first;
+    only when an attempt's delivery is gone (a foreign-key failure) is the batch undone and
+    written again without the deliveries found missing."""
+    try:
+        with Store.savepoint(tx):
+            _ADD.many(tx, rows)
+            delivery_state.set_states(tx, states)
+        return len(rows)
+    except IntegrityError:
+        alive = delivery_state.existing(tx, {row["delivery_id"] for row in rows})
+    kept = [row for row in rows if row["delivery_id"] in alive]
+    _ADD.many(tx, kept)
+    delivery_state.set_states(tx, [state for state in states if state["id"] in alive])
+    return len(kept)
 
 
 def of_deliveries(tx: Tx, delivery_ids: list[int]) -> dict[int, list[StoredAttempt]]:

@@ -70,7 +70,7 @@ _DUE_FOR = Prepared(
     .limit(bindparam("limit"))
 )
 # bindparam names must differ from the columns an UPDATE sets
-_SET_STATE = (
+_SET_STATE = Prepared(
     update(wd)
     .where(wd.c.id == bindparam("b_id"))
     .values(
@@ -144,7 +144,7 @@ def existing(tx: Tx, delivery_ids: set[int]) -> set[int]:
 def set_states(tx: Tx, states: list[dict[str, Any]]) -> None:
     """New states after attempts: each `id`, `status`, `attempts`, `next_attempt_at`,
     `last_status`, `last_error`."""
-    tx.conn.execute(_SET_STATE, [{f"b_{k}": v for k, v in state.items()} for state in states])
+    _SET_STATE.many(tx, [{f"b_{k}": v for k, v in state.items()} for state in states])
 
 
 def restart(tx: Tx, delivery_id: int, now: float, give_up_at: float) -> None:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ringback.state import webhook_attempts as attempt_state
-from ringback.state import webhook_deliveries as delivery_state
 from ringback.state.store import Tx
 from ringback.state.webhook_deliveries import Delivery
 from ringback.webhooks.sender import Outcome
@@ -67,29 +66,21 @@ def record(tx: Tx, attempts: list[Attempt]) -> int:
     """Write the attempts and their deliveries' new states; returns how many were kept."""
     if not attempts:
         return 0
-    ids = {a.delivery.id for a in attempts}
-    alive = delivery_state.existing(tx, ids)
-    kept = [a for a in attempts if a.delivery.id in alive]
-    if not kept:
-        return 0
-    attempt_state.add_many(
-        tx,
-        [
-            {
-                "delivery_id": a.delivery.id,
-                "api_key": a.delivery.api_key,
-                "at": a.at,
-                "url": a.outgoing.url,
-                "method": a.outgoing.method,
-                "request_headers": json.dumps(a.outcome.headers or a.outgoing.headers),
-                "request_body": a.outgoing.body.decode("utf-8", "replace"),
-                "response_status": a.outcome.status,
-                "response_excerpt": a.outcome.excerpt,
-                "latency_ms": a.outcome.latency_ms,
-                "error": a.outcome.error,
-            }
-            for a in kept
-        ],
-    )
-    delivery_state.set_states(tx, [{"id": a.delivery.id, **next_state(a)} for a in kept])
-    return len(kept)
+    rows = [
+        {
+            "delivery_id": a.delivery.id,
+            "api_key": a.delivery.api_key,
+            "at": a.at,
+            "url": a.outgoing.url,
+            "method": a.outgoing.method,
+            "request_headers": json.dumps(a.outcome.headers or a.outgoing.headers),
+            "request_body": a.outgoing.body.decode("utf-8", "replace"),
+            "response_status": a.outcome.status,
+            "response_excerpt": a.outcome.excerpt,
+            "latency_ms": a.outcome.latency_ms,
+            "error": a.outcome.error,
+        }
+        for a in attempts
+    ]
+    states = [{"id": a.delivery.id, **next_state(a)} for a in attempts]
+    return attempt_state.record(tx, rows, states)

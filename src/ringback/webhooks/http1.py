@@ -13,6 +13,7 @@ A response is read to its end (so the connection can be kept) but only the first
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 import time
 from collections import deque
@@ -68,7 +69,10 @@ class Target:
         return self.host if self.port == default else f"{self.host}:{self.port}"
 
 
+@functools.lru_cache(maxsize=1024)
 def target_of(url: str) -> Target:
+    """Parsed once per URL: a flood of receipts goes to the same few (an invalid URL raises
+    each time; exceptions are not cached)."""
     try:
         parts = urlsplit(url)
         port = parts.port
