@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from ringback.state.prepared import PreparedInsert
 from ringback.state.store import Tx
@@ -32,8 +32,26 @@ class HandsetMessage:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class NewHandsetMessage:
+    """A message to record, in `record`'s terms (`content` already JSON)."""
+
+    msisdn: str
+    direction: str
+    channel: str
+    peer: str
+    text: str
+    created_at: float
+    encoding: str = "text"
+    parts: int = 1
+    api_key: str | None = None
+    reference: str | None = None
+    content: str | None = None
+
+
 # built once: every SMS delivered to a handset is recorded
 _RECORD = PreparedInsert(handset_messages, handset_messages.c.id)
+_RECORD_MANY = insert(handset_messages)
 
 
 def record(
@@ -67,6 +85,11 @@ def record(
             "content": content,
         },
     )
+
+
+def record_many(tx: Tx, messages: list[NewHandsetMessage]) -> None:
+    """Several messages in one executemany, ids in list order (a batch of deliveries)."""
+    tx.conn.execute(_RECORD_MANY, [message.__dict__ for message in messages])
 
 
 def messages(

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, or_, select, text, update
+from sqlalchemy import Integer, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
@@ -58,6 +58,7 @@ def _delivery(row: Any) -> Delivery:
 
 # built once: every receipt and inbound SMS is a delivery
 _ADD = PreparedInsert(wd, wd.c.id)
+_ADD_MANY = insert(wd)
 _GET = select(*_COLUMNS).where(wd.c.id == bindparam("id"))
 _DUE_FOR = Prepared(
     select(*_COLUMNS)
@@ -119,6 +120,17 @@ def add(tx: Tx, values: dict[str, Any]) -> int:
     """A new delivery (every column but `id`; `payload` as a dict); returns its id."""
     row = {**values, "payload": json.dumps(values["payload"], ensure_ascii=False)}
     return _ADD.new_id(tx, row)
+
+
+def add_many(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """Several deliveries in one executemany, ids in list order (each as `add` takes it)."""
+    tx.conn.execute(
+        _ADD_MANY,
+        [
+            {**values, "payload": json.dumps(values["payload"], ensure_ascii=False)}
+            for values in rows
+        ],
+    )
 
 
 def get(tx: Tx, delivery_id: int) -> Delivery | None:
