@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from ringback.state.prepared import PreparedInsert
+from ringback.state.prepared import Prepared, PreparedInsert
 from ringback.state.store import Tx
 from ringback.state.tables import handset_messages
 
@@ -32,9 +32,10 @@ class HandsetMessage:
         return dict(self.__dict__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class NewHandsetMessage:
-    """A message to record, in `record`'s terms (`content` already JSON)."""
+    """A message to record, in `record`'s terms (`content` already JSON). Not frozen: made
+    per delivered message, and a frozen dataclass's `__init__` costs several times as much."""
 
     msisdn: str
     direction: str
@@ -51,7 +52,7 @@ class NewHandsetMessage:
 
 # built once: every SMS delivered to a handset is recorded
 _RECORD = PreparedInsert(handset_messages, handset_messages.c.id)
-_RECORD_MANY = insert(handset_messages)
+_RECORD_MANY = Prepared(insert(handset_messages))
 
 
 def record(
@@ -89,7 +90,7 @@ def record(
 
 def record_many(tx: Tx, messages: list[NewHandsetMessage]) -> None:
     """Several messages in one executemany, ids in list order (a batch of deliveries)."""
-    tx.conn.execute(_RECORD_MANY, [message.__dict__ for message in messages])
+    _RECORD_MANY.run_many(tx, [message.__dict__ for message in messages])
 
 
 def messages(

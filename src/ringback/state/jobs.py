@@ -27,7 +27,6 @@ class Job:
 # built once: jobs are added and finished on hot paths (one per SMS part)
 _ADD = PreparedInsert(jobs, jobs.c.id)
 _FINISH = Prepared(delete(jobs).where(jobs.c.id == bindparam("job_id")))
-_FINISH_MANY = delete(jobs).where(jobs.c.id.in_(bindparam("job_ids", expanding=True)))
 _JOB_COLUMNS = [jobs.c[name] for name in Job.__dataclass_fields__]
 # bindparam names must differ from the columns an UPDATE sets
 _RETRY = (
@@ -120,8 +119,8 @@ def finish_job(tx: Tx, job_id: int) -> None:
 
 
 def finish_jobs(tx: Tx, job_ids: list[int]) -> None:
-    """Several jobs ended in one statement (a batch the scheduler landed together)."""
-    tx.conn.execute(_FINISH_MANY, {"job_ids": job_ids})
+    """Several jobs ended in one executemany (a batch the scheduler landed together)."""
+    _FINISH.run_many(tx, [{"job_id": job_id} for job_id in job_ids])
 
 
 def retry_job(tx: Tx, job_id: int, due_at: float, error: str | None) -> None:

@@ -18,7 +18,7 @@ a DBAPI statement does not begin one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +116,33 @@ class Prepared:
     def run(self, tx: Tx, params: Mapping[str, Any]) -> int:
         """A statement without rows; the number of rows it changed."""
         return self.execute(tx, params).rowcount
+
+    def run_many(self, tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
+        """A statement without rows once per row (each with the same keys), in order, in one
+        DBAPI `executemany`: a batch of delivery jobs' writes. Core's own executemany spent
+        more time preparing each row's parameters than SQLite spent on the row."""
+        if not rows:
+            return
+        conn = tx.conn
+        dialect = conn.dialect
+        key = (dialect.driver, tuple(rows[0]) if self._by_columns else ())
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(dialect, key[1])
+        args: list[Any] = []
+        for row in rows:
+            params = {**compiled.fixed, **row} if compiled.fixed else dict(row)
+            for name, process in compiled.binds.items():
+                if name in params:
+                    params[name] = process(params[name])
+            args.append(params if compiled.names is None else [params[n] for n in compiled.names])
+        raw: Any = conn.connection.dbapi_connection
+        try:
+            raw.cursor().executemany(compiled.sql, args)
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(
+                compiled.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from exc
 
 
 class PreparedInsert:

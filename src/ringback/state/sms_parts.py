@@ -65,14 +65,13 @@ _OF_MESSAGE = (
     .order_by(sms_messages.c.part)
 )
 # bindparam names must differ from the columns an UPDATE sets
-_FINISH_STATEMENT = (
+_FINISH = Prepared(
     update(sms_messages)
     .where(sms_messages.c.message_id == bindparam("b_message_id"))
     .values(
         status=bindparam("b_status"), err_code=bindparam("b_err_code"), final_at=bindparam("b_at")
     )
 )
-_FINISH = Prepared(_FINISH_STATEMENT)
 _CONVERT = (
     update(sms_messages)
     .where(sms_messages.c.message_id == bindparam("b_message_id"))
@@ -108,7 +107,7 @@ def finish_many(tx: Tx, outcomes: list[tuple[str, str, int]], at: float) -> None
         {"b_message_id": message_id, "b_status": status, "b_err_code": err_code, "b_at": at}
         for message_id, status, err_code in outcomes
     ]
-    tx.conn.execute(_FINISH_STATEMENT, rows)
+    _FINISH.run_many(tx, rows)
 
 
 def convert(tx: Tx, message_id: str, delivered: bool, at: float) -> None:

@@ -95,9 +95,10 @@ def enqueue_owed(tx: Tx, now: float, owed: Owed) -> int:
     return delivery_state.add(tx, owed.row(now))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Owed:
-    """One callback owed, in `enqueue`'s terms (see there)."""
+    """One callback owed, in `enqueue`'s terms (see there). Not frozen: made per receipt, and
+    a frozen dataclass's `__init__` costs several times as much."""
 
     api_key: str | None
     kind: str
