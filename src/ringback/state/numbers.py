@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from ringback.state.prepared import Prepared
+from ringback.state.prepared import Prepared, PreparedIn
 from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
 
@@ -70,8 +70,8 @@ def get_number(tx: Tx, msisdn: str) -> OwnedNumber | None:
 
 
 # built once: a batch of SMS deliveries asks it for all its destinations
-_OWNED_AMONG = select(numbers.c.msisdn).where(
-    numbers.c.msisdn.in_(bindparam("msisdns", expanding=True))
+_OWNED_AMONG = PreparedIn(
+    lambda msisdns: select(numbers.c.msisdn).where(numbers.c.msisdn.in_(msisdns))
 )
 
 
@@ -80,8 +80,7 @@ def owned_among(tx: Tx, msisdns: Iterable[str]) -> set[str]:
     wanted = list(msisdns)
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
-        rows = tx.conn.execute(_OWNED_AMONG, {"msisdns": wanted[start : start + 500]})
-        found.update(rows.scalars())
+        found.update(row[0] for row in _OWNED_AMONG.all(tx, wanted[start : start + 500]))
     return found
 
 

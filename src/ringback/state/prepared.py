@@ -22,9 +22,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, Dialect, Table, insert
+from sqlalchemy import Column, Dialect, Table, bindparam, insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import ClauseElement, Insert
+from sqlalchemy.sql import ClauseElement, Insert, Select
+from sqlalchemy.sql.elements import BindParameter
 
 if TYPE_CHECKING:
     from ringback.state.store import Tx
@@ -160,6 +161,30 @@ class PreparedInsert:
         row = self._returning.first(tx, params)
         assert row is not None
         return int(row[0])
+
+
+class PreparedIn:
+    """A query with one `IN` list (a batch's ids), compiled once per list length up to
+    `most`: an expanding `IN` cannot be compiled once, and through Core it cost more than
+    the query itself. `query` builds the statement from the list's parameters; longer lists
+    go through Core with an expanding parameter."""
+
+    def __init__(self, query: Callable[[Any], Select[Any]], most: int = 64) -> None:
+        self._query = query
+        self._most = most
+        self._by_length: dict[int, Prepared] = {}
+        self._expanding = query(bindparam("values", expanding=True))
+
+    def all(self, tx: Tx, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if not values:
+            return []  # nothing is IN an empty list
+        if len(values) > self._most:
+            return [tuple(row) for row in tx.conn.execute(self._expanding, {"values": values})]
+        prepared = self._by_length.get(len(values))
+        if prepared is None:
+            params: list[BindParameter[Any]] = [bindparam(f"v{n}") for n in range(len(values))]
+            prepared = self._by_length[len(values)] = Prepared(self._query(params))
+        return prepared.all(tx, {f"v{n}": value for n, value in enumerate(values)})
 
 
 def run_sql(tx: Tx, sql: str) -> None:

@@ -8,6 +8,7 @@ retry window ends; then it is `failed`, and stays listed (`GET /_ringback/webhoo
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ def sms_webhook_sending(setting: str) -> tuple[str, str]:
     return SMS_WEBHOOK_SENDING.get(setting, SMS_WEBHOOK_SENDING["POST-JSON"])
 
 
+@functools.lru_cache(maxsize=1024)  # a few receivers take most callbacks
 def destination_of(url: str) -> str:
     """scheme://host:port, the unit of ordering: one receiving server. Never raises: a URL
     that cannot be parsed is its own destination, and its attempts record why it failed."""

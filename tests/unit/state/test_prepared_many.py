@@ -15,7 +15,7 @@ from ringback.platform.provisioning import create_account
 from ringback.state import jobs as job_state
 from ringback.state import sms_parts as part_state
 from ringback.state import webhook_deliveries as delivery_state
-from ringback.state.prepared import Prepared
+from ringback.state.prepared import Prepared, PreparedIn
 from ringback.state.store import DatabaseError, Store
 from ringback.state.tables import accounts
 from ringback.testing.backends import new_store
@@ -96,3 +96,19 @@ def test_a_failing_row_raises_the_stores_error_and_the_transaction_undoes_all(
         delivery_state.add_many(tx, [owed(1), owed(2, kind=None)])
     with store.begin() as tx:
         assert delivery_state.due_for(tx, "http://hooks.example:80", 10.0, 10) == []
+
+
+def test_an_in_list_query_answers_alike_at_every_length(store: Store) -> None:
+    """Compiled per length up to `most`, through Core's expanding `IN` beyond it."""
+    query = PreparedIn(
+        lambda keys: select(accounts.c.api_key).where(accounts.c.api_key.in_(keys)), most=3
+    )
+    ids, clock = Ids(1), Clock()
+    with store.begin() as tx:
+        keys = [f"inlist{n:02d}" for n in range(5)]
+        for key in keys:
+            create_account(tx, ids, clock, api_key=key)
+        for length in range(6):
+            assert sorted(row[0] for row in query.all(tx, keys[:length])) == keys[:length]
+            with_a_stranger = [*keys[:length], "missing0"]
+            assert sorted(row[0] for row in query.all(tx, with_a_stranger)) == keys[:length]
