@@ -5,6 +5,8 @@ shared machine: no other process is involved, and `time.process_time` counts onl
 
     .venv/bin/python bench/sms_inproc.py [--messages 4000] [--synchronous OFF|NORMAL|FULL]
         [--profile out.prof]   (cProfile of the timed part)
+        [--trace]   (SQLite statements per message, by kind, instead of timings; an
+                     executemany counts once per row, as SQLite runs it)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import cProfile
 import gc
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +72,38 @@ async def post(app: Any, body: bytes, auth: bytes) -> int:
     return status
 
 
-async def scenario(args: argparse.Namespace, data_dir: Path) -> tuple[float, float]:
+class Tracer:
+    """Counts the statements SQLite runs, by their first words, in the current phase."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, Counter[str]] = {}
+        self.current: Counter[str] | None = None
+
+    def phase(self, name: str | None) -> None:
+        self.current = None if name is None else self.phases.setdefault(name, Counter())
+
+    def __call__(self, sql: str) -> None:
+        if self.current is not None:
+            words = sql.split()
+            head = words[0].upper()
+            if head in ("INSERT", "DELETE") and len(words) > 2:
+                head = f"{head} {words[2]}"
+            elif head == "UPDATE" or (head == "SELECT" and "FROM" in words):
+                table = words[1] if head == "UPDATE" else words[words.index("FROM") + 1]
+                head = f"{head} {table}"
+            self.current[head] += 1
+
+    def report(self, messages: int) -> None:
+        for name, counts in self.phases.items():
+            total = sum(counts.values()) / messages
+            print(f"{name}: {total:.2f} statements per message")
+            for head, count in counts.most_common():
+                print(f"  {count / messages:6.2f}  {head}")
+
+
+async def scenario(
+    args: argparse.Namespace, data_dir: Path, tracer: Tracer | None = None
+) -> tuple[float, float]:
     settings = Settings(
         data_dir=data_dir,
         sqlite_synchronous=args.synchronous,
@@ -98,15 +132,22 @@ async def scenario(args: argparse.Namespace, data_dir: Path) -> tuple[float, flo
     services.clock.advance(DELAY)  # the handsets' default delay: every job due
     await services.scheduler.run_due()
     profiler = cProfile.Profile() if args.profile else None
+    if tracer is not None:
+        services.store._raw().set_trace_callback(tracer)  # type: ignore[attr-defined]
+        tracer.phase("send")
     started = time.process_time()
     if profiler:
         profiler.enable()
     for i in range(CONCURRENCY, len(bodies), CONCURRENCY):
         await run(bodies[i : i + CONCURRENCY])
     sent_at = time.process_time()
+    if tracer is not None:
+        tracer.phase("delivery jobs")
     services.clock.advance(DELAY)
     await services.scheduler.run_due()
     done_at = time.process_time()
+    if tracer is not None:
+        tracer.phase(None)
     if profiler:
         profiler.disable()
         profiler.dump_stats(args.profile)
@@ -124,7 +165,14 @@ def main() -> None:
     parser.add_argument("--synchronous", default="OFF", choices=["OFF", "NORMAL", "FULL"])
     parser.add_argument("--profile", default=None)
     parser.add_argument("--repeat", type=int, default=5, help="runs; the fastest is reported")
+    parser.add_argument("--trace", action="store_true", help="statements per message, one run")
     args = parser.parse_args()
+    if args.trace:
+        tracer = Tracer()
+        with tempfile.TemporaryDirectory() as tmp:
+            uvloop.run(scenario(args, Path(tmp), tracer))
+        tracer.report(args.messages - CONCURRENCY)
+        return
     runs = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ringback.core.changes import Changes
 from ringback.state import handsets as handset_state
-from ringback.state.handsets import HandsetMessage
+from ringback.state.handsets import HandsetMessage, NewHandsetMessage
 from ringback.state.store import Tx
 
 # a one-time code: 4 to 10 digits standing alone ("Your code is 123456", "G-482913"), or two
@@ -55,10 +55,23 @@ def record(
         parts=parts,
         api_key=api_key,
         reference=reference,
-        content=json.dumps(content, separators=(",", ":")) if content is not None else None,
+        content=content_json(content),
     )
     changes.notify(topic(msisdn))
     return message_id
+
+
+def record_many(tx: Tx, changes: Changes, messages: list[NewHandsetMessage]) -> None:
+    """`record` for several messages at once: one insert, each handset woken once."""
+    if not messages:
+        return
+    handset_state.record_many(tx, messages)
+    for msisdn in dict.fromkeys(message.msisdn for message in messages):
+        changes.notify(topic(msisdn))
+
+
+def content_json(content: Mapping[str, Any] | None) -> str | None:
+    return json.dumps(content, separators=(",", ":")) if content is not None else None
 
 
 def find_code(text: str) -> str | None:

@@ -21,6 +21,9 @@ log = logging.getLogger("ringback.scheduler")
 JobHandler = Callable[[Job], Awaitable[None]]
 # runs inside the transaction that also deletes the job: its writes and the job's end are one
 SyncJobHandler = Callable[[Tx, Job], None]
+# lands several consecutive due jobs of one kind together, in one savepoint; the jobs end
+# together if it returns, and run one by one through the kind's SyncJobHandler if it raises
+SyncBatchHandler = Callable[[Tx, list[Job]], None]
 # Sync jobs per transaction; the event loop gets a turn between batches. 200 delivery jobs
 # at ~1 ms each held every request for 0.2 s (bench/README.md, SMS finding 3); a time budget
 # of 10 ms let the jobs fall behind the requests that create them (receipts drained in 6-7 s
@@ -46,6 +49,7 @@ class Scheduler:
         self.interval = interval
         self.handlers: dict[str, JobHandler] = {}
         self.sync_handlers: dict[str, SyncJobHandler] = {}
+        self.batch_handlers: dict[str, SyncBatchHandler] = {}
         self._wake = Wakeup()  # set from worker threads too (PostgreSQL)
         self._stopping = False
         self._outage = Outage(log, "scheduler")
@@ -60,10 +64,19 @@ class Scheduler:
     def register(self, kind: str, handler: JobHandler) -> None:
         self.handlers[kind] = handler
 
-    def register_sync(self, kind: str, handler: SyncJobHandler) -> None:
+    def register_sync(
+        self, kind: str, handler: SyncJobHandler, batch: SyncBatchHandler | None = None
+    ) -> None:
         """For jobs that only change state (deliver a message, write a receipt): a batch of
-        them runs in one transaction, one commit for up to SYNC_BATCH jobs."""
+        them runs in one transaction, one commit for up to SYNC_BATCH jobs. With `batch`, the
+        consecutive due jobs of the kind are landed together by it (fewer statements); if it
+        raises, its writes are undone and those jobs run one by one through `handler`, so a
+        failing or rescheduled job undoes only its own writes."""
         self.sync_handlers[kind] = handler
+        if batch is None:
+            self.batch_handlers.pop(kind, None)
+        else:
+            self.batch_handlers[kind] = batch
 
     def schedule(
         self,
@@ -114,25 +127,44 @@ class Scheduler:
 
     def _run_sync(self, tx: Tx, due: list[Job]) -> int:
         ran = 0
-        for job in due:
-            handler = self.sync_handlers.get(job.kind)
-            if handler is None:
+        for kind, jobs in _runs_of_kind(due):
+            if kind not in self.sync_handlers:
                 continue
-            try:
-                with Store.savepoint(tx):
-                    handler(tx, job)
-            except Reschedule as again:
-                job_state.retry_job(tx, job.id, again.due_at, again.reason or None)
-            except Exception as exc:
-                if unavailable(exc):
-                    raise  # the whole batch is undone and stays due
-                log.exception("job %s (%s) failed", job.id, job.kind)
-                backoff = failure_backoff(job.attempts)
-                job_state.retry_job(tx, job.id, self.clock.now() + backoff, repr(exc))
-            else:
-                job_state.finish_job(tx, job.id)
-            ran += 1
+            batch = self.batch_handlers.get(kind)
+            if batch is None or len(jobs) < 2 or not self._landed_together(tx, batch, jobs):
+                for job in jobs:
+                    self._run_one(tx, job)
+            ran += len(jobs)
         return ran
+
+    def _landed_together(self, tx: Tx, batch: SyncBatchHandler, jobs: list[Job]) -> bool:
+        try:
+            with Store.savepoint(tx):
+                batch(tx, jobs)
+        except Exception as exc:
+            if unavailable(exc):
+                raise  # the whole batch is undone and stays due
+            # a Reschedule or an error of one of them: each on its own, to see which
+            log.debug("batch of %d %s jobs undone (%r); one by one", len(jobs), jobs[0].kind, exc)
+            return False
+        job_state.finish_jobs(tx, [job.id for job in jobs])
+        return True
+
+    def _run_one(self, tx: Tx, job: Job) -> None:
+        handler = self.sync_handlers[job.kind]
+        try:
+            with Store.savepoint(tx):
+                handler(tx, job)
+        except Reschedule as again:
+            job_state.retry_job(tx, job.id, again.due_at, again.reason or None)
+        except Exception as exc:
+            if unavailable(exc):
+                raise  # the whole batch is undone and stays due
+            log.exception("job %s (%s) failed", job.id, job.kind)
+            backoff = failure_backoff(job.attempts)
+            job_state.retry_job(tx, job.id, self.clock.now() + backoff, repr(exc))
+        else:
+            job_state.finish_job(tx, job.id)
 
     async def _run(self, job: Job) -> None:
         handler = self.handlers.get(job.kind)
@@ -196,3 +228,14 @@ class Scheduler:
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()
+
+
+def _runs_of_kind(due: list[Job]) -> list[tuple[str, list[Job]]]:
+    """The due jobs cut into runs of consecutive jobs of one kind, in due order."""
+    runs: list[tuple[str, list[Job]]] = []
+    for job in due:
+        if runs and runs[-1][0] == job.kind:
+            runs[-1][1].append(job)
+        else:
+            runs.append((job.kind, [job]))
+    return runs

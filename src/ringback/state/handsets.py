@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
-from ringback.state.prepared import PreparedInsert
+from ringback.state.prepared import Prepared, PreparedInsert
 from ringback.state.store import Tx
 from ringback.state.tables import handset_messages
 
@@ -32,8 +32,27 @@ class HandsetMessage:
         return dict(self.__dict__)
 
 
+@dataclass
+class NewHandsetMessage:
+    """A message to record, in `record`'s terms (`content` already JSON). Not frozen: made
+    per delivered message, and a frozen dataclass's `__init__` costs several times as much."""
+
+    msisdn: str
+    direction: str
+    channel: str
+    peer: str
+    text: str
+    created_at: float
+    encoding: str = "text"
+    parts: int = 1
+    api_key: str | None = None
+    reference: str | None = None
+    content: str | None = None
+
+
 # built once: every SMS delivered to a handset is recorded
 _RECORD = PreparedInsert(handset_messages, handset_messages.c.id)
+_RECORD_MANY = Prepared(insert(handset_messages))
 
 
 def record(
@@ -67,6 +86,11 @@ def record(
             "content": content,
         },
     )
+
+
+def record_many(tx: Tx, messages: list[NewHandsetMessage]) -> None:
+    """Several messages in one executemany, ids in list order (a batch of deliveries)."""
+    _RECORD_MANY.run_many(tx, [message.__dict__ for message in messages])
 
 
 def messages(

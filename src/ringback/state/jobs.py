@@ -118,6 +118,11 @@ def finish_job(tx: Tx, job_id: int) -> None:
     _FINISH.run(tx, {"job_id": job_id})
 
 
+def finish_jobs(tx: Tx, job_ids: list[int]) -> None:
+    """Several jobs ended in one executemany (a batch the scheduler landed together)."""
+    _FINISH.run_many(tx, [{"job_id": job_id} for job_id in job_ids])
+
+
 def retry_job(tx: Tx, job_id: int, due_at: float, error: str | None) -> None:
     tx.conn.execute(_RETRY, {"b_id": job_id, "b_due_at": due_at, "b_error": error})
 

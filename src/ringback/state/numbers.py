@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from ringback.state.prepared import Prepared
+from ringback.state.prepared import Prepared, PreparedIn
 from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
 
@@ -69,14 +69,18 @@ def get_number(tx: Tx, msisdn: str) -> OwnedNumber | None:
     return OwnedNumber(*values)
 
 
+# built once: a batch of SMS deliveries asks it for all its destinations
+_OWNED_AMONG = PreparedIn(
+    lambda msisdns: select(numbers.c.msisdn).where(numbers.c.msisdn.in_(msisdns))
+)
+
+
 def owned_among(tx: Tx, msisdns: Iterable[str]) -> set[str]:
     """Which of these numbers some account (any account) rents."""
     wanted = list(msisdns)
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        rows = tx.conn.execute(select(numbers.c.msisdn).where(numbers.c.msisdn.in_(chunk)))
-        found.update(r.msisdn for r in rows)
+        found.update(row[0] for row in _OWNED_AMONG.all(tx, wanted[start : start + 500]))
     return found
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from ringback.state.prepared import Prepared
+from ringback.state.prepared import Prepared, PreparedIn
 from ringback.state.store import Tx
 from ringback.state.tables import sms_messages
 
@@ -59,10 +59,10 @@ def _part(row: Any) -> Part:
 # statement cost several times more than running it (bench/sms_statements.py)
 _ADD = Prepared(insert(sms_messages))
 _GET = Prepared(select(*_COLUMNS).where(sms_messages.c.message_id == bindparam("message_id")))
-_OF_MESSAGE = (
-    select(*_COLUMNS)
-    .where(sms_messages.c.message_id.in_(bindparam("message_ids", expanding=True)))
-    .order_by(sms_messages.c.part)
+_OF_MESSAGE = PreparedIn(
+    lambda ids: (
+        select(*_COLUMNS).where(sms_messages.c.message_id.in_(ids)).order_by(sms_messages.c.part)
+    )
 )
 # bindparam names must differ from the columns an UPDATE sets
 _FINISH = Prepared(
@@ -91,14 +91,22 @@ def get(tx: Tx, message_id: str) -> Part | None:
 def of_message(tx: Tx, message_ids: list[str]) -> list[Part]:
     """The parts of one message, by their ids (the delivery jobs carry them: `concat_ref`
     has no index, the primary key does)."""
-    rows = tx.conn.execute(_OF_MESSAGE, {"message_ids": message_ids})
-    return [_part(r) for r in rows]
+    return [_part(r) for r in _OF_MESSAGE.all(tx, message_ids)]
 
 
 def finish(tx: Tx, message_id: str, status: str, err_code: int, at: float) -> None:
     _FINISH.run(
         tx, {"b_message_id": message_id, "b_status": status, "b_err_code": err_code, "b_at": at}
     )
+
+
+def finish_many(tx: Tx, outcomes: list[tuple[str, str, int]], at: float) -> None:
+    """Several parts' final `(message_id, status, err_code)` in one executemany."""
+    rows = [
+        {"b_message_id": message_id, "b_status": status, "b_err_code": err_code, "b_at": at}
+        for message_id, status, err_code in outcomes
+    ]
+    _FINISH.run_many(tx, rows)
 
 
 def convert(tx: Tx, message_id: str, delivered: bool, at: float) -> None:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, or_, select, text, update
+from sqlalchemy import Integer, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
@@ -58,6 +58,9 @@ def _delivery(row: Any) -> Delivery:
 
 # built once: every receipt and inbound SMS is a delivery
 _ADD = PreparedInsert(wd, wd.c.id)
+_ADD_MANY = Prepared(insert(wd))
+# `json.dumps(..., ensure_ascii=False)` makes an encoder per call
+_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False).encode
 _GET = select(*_COLUMNS).where(wd.c.id == bindparam("id"))
 _DUE_FOR = Prepared(
     select(*_COLUMNS)
@@ -117,8 +120,15 @@ _DUE_DESTINATIONS = text(
 
 def add(tx: Tx, values: dict[str, Any]) -> int:
     """A new delivery (every column but `id`; `payload` as a dict); returns its id."""
-    row = {**values, "payload": json.dumps(values["payload"], ensure_ascii=False)}
+    row = {**values, "payload": _PAYLOAD_JSON(values["payload"])}
     return _ADD.new_id(tx, row)
+
+
+def add_many(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """Several deliveries in one executemany, ids in list order (each as `add` takes it)."""
+    _ADD_MANY.run_many(
+        tx, [{**values, "payload": _PAYLOAD_JSON(values["payload"])} for values in rows]
+    )
 
 
 def get(tx: Tx, delivery_id: int) -> Delivery | None:

@@ -8,6 +8,8 @@ retry window ends; then it is `failed`, and stays listed (`GET /_ringback/webhoo
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +39,7 @@ def sms_webhook_sending(setting: str) -> tuple[str, str]:
     return SMS_WEBHOOK_SENDING.get(setting, SMS_WEBHOOK_SENDING["POST-JSON"])
 
 
+@functools.lru_cache(maxsize=1024)  # a few receivers take most callbacks
 def destination_of(url: str) -> str:
     """scheme://host:port, the unit of ordering: one receiving server. Never raises: a URL
     that cannot be parsed is its own destination, and its attempts record why it failed."""
@@ -73,36 +76,79 @@ def enqueue(
     given). The first attempt is due at `due_at` (default now); retries stop `retry_window`
     seconds after that.
     """
-    if method not in METHODS:
-        raise ValueError(f"webhook method must be one of {METHODS}, not {method!r}")
-    if content_type not in CONTENT_TYPES:
-        raise ValueError(f"webhook content_type must be one of {CONTENT_TYPES}")
-    if signing not in SIGNINGS:
-        raise ValueError(f"webhook signing must be one of {SIGNINGS}")
-    first = now if due_at is None else due_at
-    return delivery_state.add(
-        tx,
-        {
-            "api_key": api_key,
-            "kind": kind,
-            "url": url,
-            "method": method,
-            "content_type": content_type,
-            "payload": payload,
-            "signing": signing,
-            "application_id": application_id,
-            "destination": destination_of(url),
+    owed = Owed(
+        api_key=api_key,
+        kind=kind,
+        url=url,
+        payload=payload,
+        method=method,
+        content_type=content_type,
+        signing=signing,
+        reference=reference,
+        retry_window=retry_window,
+        due_at=due_at,
+        application_id=application_id,
+    )
+    return enqueue_owed(tx, now, owed)
+
+
+def enqueue_owed(tx: Tx, now: float, owed: Owed) -> int:
+    """`enqueue` of what an `Owed` holds; returns the delivery's id."""
+    return delivery_state.add(tx, owed.row(now))
+
+
+@dataclass
+class Owed:
+    """One callback owed, in `enqueue`'s terms (see there). Not frozen: made per receipt, and
+    a frozen dataclass's `__init__` costs several times as much."""
+
+    api_key: str | None
+    kind: str
+    url: str
+    payload: dict[str, Any]
+    method: str = "POST"
+    content_type: str = "json"
+    signing: str | None = None
+    reference: str | None = None
+    retry_window: float = DEFAULT_RETRY_WINDOW
+    due_at: float | None = None
+    application_id: str | None = None
+
+    def row(self, now: float) -> dict[str, Any]:
+        """The outbox row, checked."""
+        if self.method not in METHODS:
+            raise ValueError(f"webhook method must be one of {METHODS}, not {self.method!r}")
+        if self.content_type not in CONTENT_TYPES:
+            raise ValueError(f"webhook content_type must be one of {CONTENT_TYPES}")
+        if self.signing not in SIGNINGS:
+            raise ValueError(f"webhook signing must be one of {SIGNINGS}")
+        first = now if self.due_at is None else self.due_at
+        return {
+            "api_key": self.api_key,
+            "kind": self.kind,
+            "url": self.url,
+            "method": self.method,
+            "content_type": self.content_type,
+            "payload": self.payload,
+            "signing": self.signing,
+            "application_id": self.application_id,
+            "destination": destination_of(self.url),
             "status": "pending",
             "attempts": 0,
             "next_attempt_at": first,
-            "give_up_at": first + retry_window,
-            "retry_window": retry_window,
+            "give_up_at": first + self.retry_window,
+            "retry_window": self.retry_window,
             "created_at": now,
             "last_status": None,
             "last_error": None,
-            "reference": reference,
-        },
-    )
+            "reference": self.reference,
+        }
+
+
+def enqueue_many(tx: Tx, now: float, owed: list[Owed]) -> None:
+    """`enqueue` for several callbacks at once (one insert, in list order)."""
+    if owed:
+        delivery_state.add_many(tx, [one.row(now) for one in owed])
 
 
 def replay(tx: Tx, delivery_id: int, now: float) -> Delivery | None:

@@ -7,7 +7,9 @@ webhooks. The handset's side (behaviour, inbox, rented numbers) is the pipeline'
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,8 +33,15 @@ def utc(at: float, pattern: str) -> str:
     return time.strftime(pattern, time.gmtime(at))
 
 
+@functools.lru_cache(maxsize=1)
+def _stamps(now: float) -> tuple[str, str]:
+    """`scts` and `message-timestamp`: the same for every receipt of a batch."""
+    return utc(now, "%y%m%d%H%M"), utc(now, "%Y-%m-%d %H:%M:%S")
+
+
 def receipt(part: Part, status: str, err_code: int, now: float) -> dict[str, str]:
     """The DLR fields, all strings; the direction is reversed (`msisdn` is the handset)."""
+    scts, timestamp = _stamps(now)
     fields = {
         "msisdn": part.to_msisdn,
         "to": part.sender,
@@ -40,10 +49,10 @@ def receipt(part: Part, status: str, err_code: int, now: float) -> dict[str, str
         "messageId": part.message_id,
         "price": price_text(part.price_units),
         "status": status,
-        "scts": utc(now, "%y%m%d%H%M"),
+        "scts": scts,
         "err-code": str(err_code),
         "api-key": part.api_key,
-        "message-timestamp": utc(now, "%Y-%m-%d %H:%M:%S"),
+        "message-timestamp": timestamp,
     }
     if not part.network_code:
         del fields["network-code"]
@@ -67,6 +76,10 @@ class SmsReceipts:
     def finish(self, tx: Tx, unit: Part, landing: Landing, now: float) -> None:
         part_state.finish(tx, unit.message_id, landing.status, landing.err_code, now)
 
+    def finish_many(self, tx: Tx, landed: Sequence[tuple[Part, Landing]], now: float) -> None:
+        outcomes = [(unit.message_id, status, err_code) for unit, (status, err_code) in landed]
+        part_state.finish_many(tx, outcomes, now)
+
     def report(self, tx: Tx, unit: Part, landing: Landing, now: float) -> None:
         if not unit.status_report_req:
             return
@@ -75,24 +88,41 @@ class SmsReceipts:
             fields = receipt(unit, landing.status, landing.err_code, now)
             self.send_receipt(tx, account, unit, fields, now)
 
+    def report_many(self, tx: Tx, landed: Sequence[tuple[Part, Landing]], now: float) -> None:
+        """`report` for each, in order: each account read once (only its DR URL and webhook
+        settings are used), the receipts enqueued in one insert."""
+        accounts: dict[str, Account | None] = {}
+        owed = []
+        for unit, (status, err_code) in landed:
+            if not unit.status_report_req:
+                continue
+            if unit.api_key not in accounts:
+                accounts[unit.api_key] = account_state.get_account(tx, unit.api_key)
+            account = accounts[unit.api_key]
+            if account is not None and (unit.callback or account.dr_callback_url):
+                owed.append(_owed(account, unit, receipt(unit, status, err_code, now)))
+        if owed:
+            outbox.enqueue_many(tx, now, owed)
+            self.webhooks.wake()
+
     def send_receipt(
         self, tx: Tx, account: Account, part: Part, fields: dict[str, Any], now: float
     ) -> None:
-        url = part.callback or account.dr_callback_url
-        if not url:
-            return
-        method, content_type = outbox.sms_webhook_sending(account.sms_webhook_method)
-        outbox.enqueue(
-            tx,
-            now,
-            api_key=account.api_key,
-            kind=RECEIPT_KIND,
-            url=url,
-            payload=fields,
-            method=method,
-            content_type=content_type,
-            signing="sms-signature" if account.signs_webhooks else None,
-            reference=part.message_id,
-            retry_window=outbox.RECEIPT_RETRY_WINDOW,
-        )
-        self.webhooks.wake()
+        if part.callback or account.dr_callback_url:
+            outbox.enqueue_owed(tx, now, _owed(account, part, fields))
+            self.webhooks.wake()
+
+
+def _owed(account: Account, part: Part, fields: dict[str, Any]) -> outbox.Owed:
+    method, content_type = outbox.sms_webhook_sending(account.sms_webhook_method)
+    return outbox.Owed(
+        api_key=account.api_key,
+        kind=RECEIPT_KIND,
+        url=part.callback or account.dr_callback_url,
+        payload=fields,
+        method=method,
+        content_type=content_type,
+        signing="sms-signature" if account.signs_webhooks else None,
+        reference=part.message_id,
+        retry_window=outbox.RECEIPT_RETRY_WINDOW,
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from ringback.network.behaviours import Behaviour
 from ringback.network.inbound import InboundServices
@@ -110,6 +110,15 @@ class ChannelStrategy(Protocol):
         """Hand the message to the account renting `entry.to`, if one does (True: it was,
         and that route recorded it on the number's inbox); False for an ordinary handset."""
         ...
+
+
+@runtime_checkable
+class AccountsAmong(Protocol):
+    """A channel that can tell at once which destinations `to_account` may take (a batch of
+    deliveries asks once); the others are ordinary handsets. Without it, every destination
+    of a batch is handed over one by one."""
+
+    def accounts_among(self, tx: Tx, msisdns: set[str]) -> set[str]: ...
 
 
 class UnknownChannel(KeyError):

@@ -108,6 +108,9 @@ class MessagingChannel:
     def to_account(self, tx: Tx, network: InboundServices, entry: InboxEntry) -> bool:
         return False  # a message to one of Ringback's own senders: the inbound issue's part
 
+    def accounts_among(self, tx: Tx, msisdns: set[str]) -> set[str]:
+        return set()
+
 
 def summary(content: dict[str, Any]) -> str:
     """The inbox's `text` of a message: its text, else its media's caption, else its type."""

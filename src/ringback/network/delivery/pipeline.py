@@ -12,23 +12,37 @@ The job kind is the line's, and its payload is `{message_id, message_ids, expire
 API's line keeps the kind `sms.deliver` its jobs have always had, so jobs already stored
 resume after an upgrade. Each job costs exactly what SMS delivery cost before the pipeline:
 the unit, the behaviour, one update, and the siblings only for a message of several units.
+
+The scheduler lands the consecutive due jobs of a line together (`land_many`), when the API's
+writer offers `finish_many` and `report_many`: the one-unit messages' units in one read, their
+statuses in one update, their inbox rows and reports in one insert each; a job of a message of
+several units, or a destination some account rents, takes the one-by-one path in its place,
+so every table gets its rows in the order single jobs would have written them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
 from ringback.core.ids import Ids
 from ringback.network import handsets
 from ringback.network.behaviours import Behaviour, behaviour_for
-from ringback.network.delivery.channels import CHANNELS, ChannelStrategy, Landing, Unit
+from ringback.network.delivery.channels import (
+    CHANNELS,
+    AccountsAmong,
+    ChannelStrategy,
+    InboxEntry,
+    Landing,
+    Unit,
+)
 from ringback.network.inbound import InboundServices
 from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
+from ringback.state.handsets import NewHandsetMessage
 from ringback.state.jobs import Job
 from ringback.state.store import Tx
 
@@ -42,6 +56,15 @@ class StatusWriter(Protocol[U]):
     def units(self, tx: Tx, unit_ids: list[str]) -> list[U]: ...
     def finish(self, tx: Tx, unit: U, landing: Landing, now: float) -> None: ...
     def report(self, tx: Tx, unit: U, landing: Landing, now: float) -> None: ...
+
+
+@runtime_checkable
+class BatchStatusWriter(StatusWriter[U], Protocol[U]):
+    """A writer that records and reports several landed units at once (in order), so its
+    line lands a batch of jobs with a few statements (`Line.land_many`)."""
+
+    def finish_many(self, tx: Tx, landed: Sequence[tuple[U, Landing]], now: float) -> None: ...
+    def report_many(self, tx: Tx, landed: Sequence[tuple[U, Landing]], now: float) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -64,6 +87,8 @@ class Line(Generic[U]):
         self.channel = channel
         self.writer = writer
         self.network = network
+        self.batch_writer = writer if isinstance(writer, BatchStatusWriter) else None
+        self.accounts_among = channel if isinstance(channel, AccountsAmong) else None
 
     def land(self, tx: Tx, job: Job) -> None:
         payload = job.payload
@@ -85,6 +110,86 @@ class Line(Generic[U]):
             ):
                 self.hand_over(tx, siblings, now)
         self.writer.report(tx, unit, landing, now)
+
+    def land_many(self, tx: Tx, jobs: list[Job]) -> None:
+        """`land` for each job, in order, with fewer statements when the writer can batch."""
+        if self.batch_writer is None:
+            for job in jobs:
+                self.land(tx, job)
+            return
+        together: list[Job] = []
+        for job in jobs:
+            ids = job.payload.get("message_ids")
+            if not ids or ids == [job.payload.get("message_id")]:
+                together.append(job)
+                continue
+            self._land_together(tx, self.batch_writer, together)  # the jobs before it first
+            together = []
+            self.land(tx, job)  # a unit of several: its siblings are read
+        self._land_together(tx, self.batch_writer, together)
+
+    def _land_together(self, tx: Tx, writer: BatchStatusWriter[U], jobs: list[Job]) -> None:
+        """Jobs of one-unit messages: one read, one update, then the hand-overs and reports."""
+        if not jobs:
+            return
+        ids = [str(job.payload.get("message_id")) for job in jobs]
+        found = {unit.message_id: unit for unit in writer.units(tx, ids)}
+        now = self.network.clock.now()
+        landed: list[tuple[U, Landing]] = []
+        for job, unit_id in zip(jobs, ids, strict=True):
+            unit = found.pop(unit_id, None)  # popped: a second job of one unit finds it landed
+            if unit is None or unit.final:
+                continue  # the account was reset, or this job already ran
+            behaviour = behaviour_for(tx, unit.to_msisdn, self.channel.name)
+            landed.append((unit, self.channel.land(behaviour, bool(job.payload.get("expires")))))
+        if not landed:
+            return
+        writer.finish_many(tx, landed, now)
+        self._hand_over_and_report(tx, writer, landed, now)
+
+    def _hand_over_and_report(
+        self, tx: Tx, writer: BatchStatusWriter[U], landed: list[tuple[U, Landing]], now: float
+    ) -> None:
+        delivered = self.channel.delivered
+        # a one-unit message is whole once delivered; one of several whose other units were
+        # never sent (`parts` > 1) is never put together
+        whole = [
+            unit for unit, landing in landed if landing.status == delivered and unit.parts == 1
+        ]
+        if self.accounts_among is None:
+            maybe_rented = {unit.to_msisdn for unit in whole}
+        else:
+            maybe_rented = self.accounts_among.accounts_among(tx, {u.to_msisdn for u in whole})
+        inbox: list[NewHandsetMessage] = []
+        reports: list[tuple[U, Landing]] = []
+        for unit, landing in landed:
+            if landing.status == delivered and unit.parts == 1:
+                if unit.to_msisdn in maybe_rented:
+                    # its route writes the number's inbox and webhooks: what came before first
+                    handsets.record_many(tx, self.network.changes, inbox)
+                    writer.report_many(tx, reports, now)
+                    inbox, reports = [], []
+                    self.hand_over(tx, [unit], now)
+                else:
+                    inbox.append(self._inbox_row(self.channel.inbox_entry([unit]), now))
+            reports.append((unit, landing))
+        handsets.record_many(tx, self.network.changes, inbox)
+        writer.report_many(tx, reports, now)
+
+    def _inbox_row(self, entry: InboxEntry, now: float) -> NewHandsetMessage:
+        return NewHandsetMessage(
+            msisdn=entry.to,
+            direction="received",
+            channel=self.channel.name,
+            peer=entry.sender,
+            text=entry.text,
+            created_at=now,
+            encoding=entry.encoding,
+            parts=entry.parts,
+            api_key=entry.api_key,
+            reference=entry.reference,
+            content=handsets.content_json(entry.content),
+        )
 
     def hand_over(self, tx: Tx, units: Sequence[U], now: float) -> None:
         """The whole message reaches the handset, or the account renting the number."""
@@ -122,7 +227,7 @@ class DeliveryPipeline:
         """Once per API and channel, at start-up: the job kind's handler is the line's."""
         line = Line(kind, CHANNELS.get(channel), writer, self.network)
         self.lines[kind] = line
-        self.scheduler.register_sync(kind, line.land)
+        self.scheduler.register_sync(kind, line.land, batch=line.land_many)
         return line
 
     def channel(self, kind: str) -> ChannelStrategy:

@@ -18,6 +18,7 @@ from ringback.network.delivery.channels import (
 )
 from ringback.network.inbound import InboundServices, route_inbound_sms
 from ringback.network.sms_encoding import Encoding, segment_binary, segment_text
+from ringback.state import numbers as number_state
 from ringback.state.store import Tx
 
 TTL_EXPIRED_ERR_CODE = 1  # "Unknown": nothing more specific is known of a validity timeout
@@ -81,6 +82,10 @@ class SmsChannel:
             data=entry.text if binary else None,
         )
         return routed is not None
+
+    def accounts_among(self, tx: Tx, msisdns: set[str]) -> set[str]:
+        """The destinations some account rents (`to_account` routes them)."""
+        return number_state.owned_among(tx, msisdns) if msisdns else set()
 
 
 SMS = SmsChannel()
