@@ -108,37 +108,6 @@ class Prepared:
                 compiled.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
             ) from exc
 
-    def many(self, tx: Tx, rows: Sequence[Mapping[str, Any]]) -> None:
-        """The statement once per row, in one DBAPI `executemany` (no rows come back). Every
-        row gives the same parameters (an INSERT is compiled for the first row's columns)."""
-        if not rows:
-            return
-        conn = tx.conn
-        dialect = conn.dialect
-        key = (dialect.driver, tuple(rows[0]) if self._by_columns else ())
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(dialect, key[1])
-        args = [self._args(compiled, params) for params in rows]
-        raw: Any = conn.connection.dbapi_connection
-        try:
-            raw.cursor().executemany(compiled.sql, args)
-        except dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(
-                compiled.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
-            ) from exc
-
-    @staticmethod
-    def _args(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
-        if compiled.fixed:
-            params = {**compiled.fixed, **params}
-        if compiled.binds:
-            params = dict(params)
-            for name, process in compiled.binds.items():
-                if name in params:
-                    params[name] = process(params[name])
-        return params if compiled.names is None else [params[n] for n in compiled.names]
-
     def first(self, tx: Tx, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         return self.execute(tx, params).first()
 

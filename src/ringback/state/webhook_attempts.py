@@ -43,7 +43,7 @@ _OF = (
 
 def add_many(tx: Tx, rows: list[dict[str, Any]]) -> None:
     """Attempts, each every column but `id`, in one statement."""
-    _ADD.many(tx, rows)
+    _ADD.run_many(tx, rows)
 
 
 def record(tx: Tx, rows: list[dict[str, Any]], states: list[dict[str, Any]]) -> int:
@@ -54,13 +54,13 @@ def record(tx: Tx, rows: list[dict[str, Any]], states: list[dict[str, Any]]) -> 
     written again without the deliveries found missing."""
     try:
         with Store.savepoint(tx):
-            _ADD.many(tx, rows)
+            _ADD.run_many(tx, rows)
             delivery_state.set_states(tx, states)
         return len(rows)
     except IntegrityError:
         alive = delivery_state.existing(tx, {row["delivery_id"] for row in rows})
     kept = [row for row in rows if row["delivery_id"] in alive]
-    _ADD.many(tx, kept)
+    _ADD.run_many(tx, kept)
     delivery_state.set_states(tx, [state for state in states if state["id"] in alive])
     return len(kept)
 

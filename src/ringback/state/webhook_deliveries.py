@@ -154,7 +154,7 @@ def existing(tx: Tx, delivery_ids: set[int]) -> set[int]:
 def set_states(tx: Tx, states: list[dict[str, Any]]) -> None:
     """New states after attempts: each `id`, `status`, `attempts`, `next_attempt_at`,
     `last_status`, `last_error`."""
-    _SET_STATE.many(tx, [{f"b_{k}": v for k, v in state.items()} for state in states])
+    _SET_STATE.run_many(tx, [{f"b_{k}": v for k, v in state.items()} for state in states])
 
 
 def restart(tx: Tx, delivery_id: int, now: float, give_up_at: float) -> None:
