@@ -23,12 +23,14 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Concatenate
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
 from ringback.core.wakeup import held_until_done
 from ringback.state import pg_text, tables
+from ringback.state.pg_commit_group import PgCommitGroup
 from ringback.state.store import (
     DatabaseUnreachable,
     P,
@@ -85,6 +87,7 @@ class PostgresStore(Store):
         )
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ringback-db")
         self._local = threading.local()
+        self.commits = PgCommitGroup(self)
 
     def check(self) -> None:
         """Connect once, now: an unreachable database is a one-line start-up error."""
@@ -110,6 +113,17 @@ class PostgresStore(Store):
                 yield tx
             finally:
                 self._local.tx = None
+
+    def set_thread_tx(self, tx: Tx | None) -> None:
+        """The commit group's transaction on its own thread, which `begin()` there joins."""
+        self._local.tx = tx
+
+    async def transact(
+        self, fn: Callable[Concatenate[Tx, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """In the commit group's next transaction (state/pg_commit_group.py): the answer waits
+        for its commit."""
+        return await self.commits.run(lambda tx: fn(tx, *args, **kwargs))
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
@@ -233,5 +247,6 @@ class PostgresStore(Store):
         return True
 
     def close(self) -> None:
+        self.commits.close()
         self._executor.shutdown(wait=True)
         self.engine.dispose()
