@@ -59,6 +59,9 @@ log = logging.getLogger("ringback.store")
 
 T = TypeVar("T")
 
+# lanes (threads, each with a connection, each running its own groups): one runs its members'
+# statements while another waits for its COMMIT's WAL flush (measured: docs, "State")
+LANES = 2
 # members per transaction at most: bounds how long one group holds its locks
 GROUP_LIMIT = 256
 # how long a member waits on a lock held by another transaction before it is run again alone;
@@ -121,22 +124,31 @@ def _commit_failure(exc: BaseException) -> BaseException:
 
 
 class PgCommitGroup:
-    """One per `PostgresStore`. `run` is called on event loops; everything else on the lane."""
+    """One per `PostgresStore`: LANES lanes taking members from one queue. `run` is called on
+    event loops; the rest runs on the lanes' threads."""
 
-    def __init__(self, store: PostgresStore) -> None:
+    def __init__(self, store: PostgresStore, lanes: int = LANES) -> None:
         self._store = store
         self._waiting: deque[_Member] = deque()
         self._ready = threading.Condition()
-        self._lane: threading.Thread | None = None
+        self._lanes = [_Lane(store, self, n) for n in range(lanes)]
         self._closing = False
-        self._conn: Connection | None = None
-        # what the benchmark and the tests read: commits, members, members run again alone
-        self.groups = 0
-        self.members = 0
-        self.rerun_alone = 0
+
+    # what the benchmark and the tests read: commits, members, members run again alone
+    @property
+    def groups(self) -> int:
+        return sum(lane.groups for lane in self._lanes)
+
+    @property
+    def members(self) -> int:
+        return sum(lane.members for lane in self._lanes)
+
+    @property
+    def rerun_alone(self) -> int:
+        return sum(lane.rerun_alone for lane in self._lanes)
 
     async def run(self, work: Callable[[Tx], T]) -> T:
-        """`work(tx)` in the lane's next group; its result once that group's commit is
+        """`work(tx)` in the next group of a free lane; its result once that group's commit is
         durable. If `work` raises, its writes are undone and the exception propagates."""
         loop = asyncio.get_running_loop()
         member = _Member(work, contextvars.copy_context(), loop, loop.create_future())
@@ -144,52 +156,75 @@ class PgCommitGroup:
             if self._closing:
                 raise RuntimeError("the store is closed")
             self._waiting.append(member)
-            if self._lane is None:
-                self._lane = threading.Thread(
-                    target=self._serve, name="ringback-commit-lane", daemon=True
-                )
-                self._lane.start()
+            for lane in self._lanes:
+                lane.start()
             self._ready.notify()
         result: T = await member.answer
         return result
 
+    def take(self) -> list[_Member] | None:
+        """On a lane's thread: every member waiting (at most GROUP_LIMIT), once there is one;
+        None when the store closes."""
+        with self._ready:
+            while not self._waiting and not self._closing:
+                self._ready.wait()
+            if not self._waiting:
+                return None
+            count = min(len(self._waiting), GROUP_LIMIT)
+            return [self._waiting.popleft() for _ in range(count)]
+
     def close(self) -> None:
         with self._ready:
             self._closing = True
-            lane = self._lane
-            self._ready.notify()
-        if lane is not None:
-            lane.join()
-        self._lane = None
+            self._ready.notify_all()
+        for lane in self._lanes:
+            lane.stop()
+
+
+def _send(outcomes: list[tuple[_Member, Any, BaseException | None]]) -> None:
+    """Answers, handed to each member's loop (one hop per loop)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Member, Any, BaseException | None]]]
+    by_loop = {}
+    for outcome in outcomes:
+        by_loop.setdefault(outcome[0].loop, []).append(outcome)
+    for loop, some in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+            loop.call_soon_threadsafe(_answer_all, some)
+
+
+class _Lane:
+    """A thread and its connection: takes a group, runs it, commits it, and again."""
+
+    def __init__(self, store: PostgresStore, queue: PgCommitGroup, number: int) -> None:
+        self._store = store
+        self._queue = queue
+        self._name = f"ringback-commit-{number}"
+        self._thread: threading.Thread | None = None
+        self._conn: Connection | None = None
+        self.groups = 0
+        self.members = 0
+        self.rerun_alone = 0
+
+    def start(self) -> None:
+        """Called with the queue's lock held."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
         self._drop_connection(reset=True)
 
-    # --- on the lane's thread ---
-
     def _serve(self) -> None:
-        while True:
-            with self._ready:
-                while not self._waiting and not self._closing:
-                    self._ready.wait()
-                if not self._waiting:
-                    return
-                count = min(len(self._waiting), GROUP_LIMIT)
-                batch = [self._waiting.popleft() for _ in range(count)]
+        while (batch := self._queue.take()) is not None:
             try:
                 self._run(batch)
             except BaseException as exc:  # a bug here must not leave callers waiting forever
                 log.exception("commit lane failed")
                 self._drop_connection()
-                self._send([(m, None, exc) for m in batch])
-
-    def _send(self, outcomes: list[tuple[_Member, Any, BaseException | None]]) -> None:
-        """Answers, handed to each member's loop (one hop per loop)."""
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Member, Any, BaseException | None]]]
-        by_loop = {}
-        for outcome in outcomes:
-            by_loop.setdefault(outcome[0].loop, []).append(outcome)
-        for loop, some in by_loop.items():
-            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
-                loop.call_soon_threadsafe(_answer_all, some)
+                _send([(m, None, exc) for m in batch])
 
     def _connection(self) -> Connection:
         if self._conn is None:
@@ -227,7 +262,7 @@ class PgCommitGroup:
         try:
             conn = self._connection()
         except Exception as exc:  # unreachable, or the pool is exhausted: a 503 for each
-            self._send([(member, None, exc) for member in batch])
+            _send([(member, None, exc) for member in batch])
             return
         group = _Group(batch)
         with held_until_done():  # wake-ups reach the loop after the commit
@@ -240,9 +275,9 @@ class PgCommitGroup:
                 if retry and unavailable(broken.cause):
                     self._run(again, retry=False)
                     return
-                self._send([(m, None, broken.cause) for m in again])
+                _send([(m, None, broken.cause) for m in again])
                 return
-            self._send(group.kept)
+            _send(group.kept)
         for member in group.lock_waiters:
             self._alone(member)
 
@@ -280,7 +315,7 @@ class PgCommitGroup:
                         group.lock_waiters.append(member)
                     else:
                         group.answered.append(member)
-                        self._send([(member, None, exc)])
+                        _send([(member, None, exc)])
                     continue
                 if savepoint is not None:
                     savepoint = "dirty"
@@ -320,7 +355,7 @@ class PgCommitGroup:
         try:
             conn = self._connection()
         except Exception as exc:
-            self._send([(member, None, exc)])
+            _send([(member, None, exc)])
             return
         store = self._store
         tx = Tx(conn)
@@ -336,7 +371,7 @@ class PgCommitGroup:
                         self._drop_connection()
                     else:
                         transaction.rollback()
-                    self._send([(member, None, exc)])
+                    _send([(member, None, exc)])
                     return
                 self.groups += 1
                 self.members += 1
@@ -344,15 +379,15 @@ class PgCommitGroup:
                     transaction.commit()
                 except Exception as exc:
                     self._after_failed_commit(conn)
-                    self._send([(member, None, _commit_failure(exc))])
+                    _send([(member, None, _commit_failure(exc))])
                     return
         except Exception as exc:  # the rollback itself failed: the connection broke
             self._drop_connection()
-            self._send([(member, None, exc)])
+            _send([(member, None, exc)])
             return
         finally:
             store.set_thread_tx(None)
-        self._send([(member, result, None)])
+        _send([(member, result, None)])
 
     @staticmethod
     def _broken(conn: Connection) -> bool:

@@ -30,7 +30,7 @@ from sqlalchemy.engine import URL, make_url
 
 from ringback.core.wakeup import held_until_done
 from ringback.state import pg_text, tables
-from ringback.state.pg_commit_group import PgCommitGroup
+from ringback.state.pg_commit_group import LANES, PgCommitGroup
 from ringback.state.store import (
     DatabaseUnreachable,
     P,
@@ -68,7 +68,7 @@ def display_url(url: str) -> str:
 class PostgresStore(Store):
     kind = "postgresql"
 
-    def __init__(self, url: str, threads: int = THREADS) -> None:
+    def __init__(self, url: str, threads: int = THREADS, lanes: int = LANES) -> None:
         self.url = url
         self.display_url = display_url(url)
         self.engine = create_engine(
@@ -87,7 +87,7 @@ class PostgresStore(Store):
         )
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ringback-db")
         self._local = threading.local()
-        self.commits = PgCommitGroup(self)
+        self.commits = PgCommitGroup(self, lanes)
 
     def check(self) -> None:
         """Connect once, now: an unreachable database is a one-line start-up error."""

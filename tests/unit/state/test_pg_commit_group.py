@@ -19,6 +19,7 @@ from ringback.core.clock import Clock
 from ringback.core.errors import InternalError
 from ringback.core.ids import Ids
 from ringback.platform.provisioning import create_account
+from ringback.state import charges
 from ringback.state.postgres import PostgresStore
 from ringback.state.store import Tx, unavailable
 from ringback.testing import backends
@@ -31,7 +32,14 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def store() -> Iterator[PostgresStore]:
-    store = PostgresStore(backends.new_database(migrated=True))
+    store = PostgresStore(backends.new_database(migrated=True), lanes=1)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def two_lanes() -> Iterator[PostgresStore]:
+    store = PostgresStore(backends.new_database(migrated=True), lanes=2)
     yield store
     store.close()
 
@@ -50,13 +58,16 @@ def creating(api_key: str, seed: int) -> Callable[[Tx], str]:
 
 
 class Gate:
-    """A member that holds the lane until opened."""
+    """A member that holds its lane until opened (after `before`, if given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, before: Callable[[Tx], object] | None = None) -> None:
         self.running = threading.Event()
         self.opened = threading.Event()
+        self.before = before
 
     def __call__(self, tx: Tx) -> str:
+        if self.before is not None:
+            self.before(tx)
         self.running.set()
         assert self.opened.wait(10)
         return "gate"
@@ -236,3 +247,54 @@ def test_begin_inside_a_member_joins_it(store: PostgresStore) -> None:
         return await store.transact(nested)
 
     assert asyncio.run(scenario())
+
+
+def test_two_lanes_each_run_a_group(two_lanes: PostgresStore) -> None:
+    """While both lanes are busy the members queue up, and the first lane free takes them all."""
+    store = two_lanes
+
+    async def scenario() -> list[object]:
+        gates = [Gate(), Gate()]
+        held = [await gate.hold(store) for gate in gates]
+        tasks = await queued(store, *(creating(f"lane000{n}", n) for n in range(5)))
+        before = store.commits.groups + 2  # the gates' own groups
+        for gate in gates:
+            gate.opened.set()
+        await asyncio.gather(*held)
+        results = await asyncio.gather(*tasks)
+        assert store.commits.groups == before + 1
+        return results
+
+    assert asyncio.run(scenario()) == [f"lane000{n}" for n in range(5)]
+
+
+def test_lanes_waiting_on_each_others_rows_do_not_deadlock(two_lanes: PostgresStore) -> None:
+    """One lane's group holds an account's row (a charge) and stays open; in the other lane a
+    member charging the same account waits too long, is rolled back, and runs again alone once
+    its group's other members have committed; it succeeds when the first group commits."""
+    store = two_lanes
+    asyncio.run(store.transact(creating("shared01", 1)))
+    with store.begin() as tx:
+        start = charges.balance_units(tx, "shared01")
+    assert start is not None and start >= 2
+
+    def charging(tx: Tx) -> int | None:
+        return charges.take(tx, "shared01", 1)
+
+    async def scenario() -> None:
+        holder = Gate(before=charging)  # takes the row lock, then holds its lane
+        held = await holder.hold(store)
+        other, waiting, last = await queued(
+            store, creating("free0001", 2), charging, creating("free0002", 3)
+        )
+        assert await other == "free0001"
+        assert await last == "free0002"
+        assert not waiting.done()
+        holder.opened.set()
+        assert await held == "gate"
+        assert isinstance(await waiting, int)
+
+    asyncio.run(scenario())
+    assert store.commits.rerun_alone == 1
+    with store.begin() as tx:
+        assert charges.balance_units(tx, "shared01") == start - 2  # both charges kept
