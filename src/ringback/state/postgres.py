@@ -3,10 +3,12 @@ threads that runs the database work, so the event loop never waits on the networ
 
 `run(fn, *args)` sends `fn` to one of THREADS worker threads; each holds at most one pooled
 connection at a time (the pool has as many, plus overflow for start-up and the odd caller on
-the loop). `begin()` is per thread: a nested call on the same thread joins the outer
-transaction. `pool_pre_ping` tests a connection as it leaves the pool, so after PostgreSQL
-restarts the next request reconnects instead of failing (docs/architecture.md, "State", has the
-measurements behind the numbers here).
+the loop). `transact(fn, *args)` goes to the commit group instead (state/pg_commit_group.py:
+two lanes, each a thread with a connection of its own, run the calls that arrive together in
+one transaction with one COMMIT). `begin()` is per thread: a nested call on the same thread
+(a lane's included) joins the outer transaction. `pool_pre_ping` tests a connection as it
+leaves the pool, so after PostgreSQL restarts the next request reconnects instead of failing
+(docs/architecture.md, "State", has the measurements behind the numbers here).
 
 Snapshots are schemas in the same database, `ringback_snap_<md5 of the name>`: a copy of every
 table (CREATE TABLE … AS TABLE), the sequences' positions, and the snapshot's name and time.
