@@ -1,31 +1,32 @@
-"""Group commit on PostgreSQL: the `transact` calls that arrive together share one transaction
-and one COMMIT (one WAL flush), and each caller is answered only once its own writes are
-durable.
+"""Group commit on PostgreSQL: the `transact` calls that arrive together share one transaction and
+one COMMIT (one WAL flush), and each caller is answered only once its own writes are durable.
 
-One thread of its own (the lane) holds one connection and runs the members' functions in the
-order they came: it takes every member waiting (at most GROUP_LIMIT), runs them one after
-another in one transaction and commits. Members that arrive meanwhile (during the statements or
-the WAL flush) wait for the lane and form its next group, so the groups grow with the load and a
-lone request is a group of one. A member after the first runs in a SAVEPOINT: one that raises
-undoes only its own writes and is answered with its exception at once. If the COMMIT fails,
-every member that was waiting fails with it (the driver's error if the database is unavailable,
-so a 503 as before, `InternalError` otherwise): never a success whose write was lost.
+A lane is a thread with a connection of its own; LANES of them take members from one queue. A
+free lane takes every member waiting (at most GROUP_LIMIT), runs their functions one after
+another in the order they came, in one transaction, and commits. Members that arrive meanwhile
+(during the statements or the WAL flush) wait in the queue and form the next group of the first
+lane free, so the groups grow with the load and a lone request is a group of one; with two lanes
+one runs its statements while the other waits for its flush. A member after the first runs in a
+SAVEPOINT: one that raises undoes only its own writes and is answered with its exception at
+once. If the COMMIT fails, every member that was waiting fails with it (the driver's error if
+the database is unavailable, so a 503 as before, `InternalError` otherwise): never a success
+whose write was lost.
 
 Locks. A group keeps the row locks of its members until its COMMIT, so a member that waits on a
 lock while earlier members hold theirs could close a cycle no single transaction would (two
-groups in two workers, each holding a row the other's next member wants). So the lane's
-connection has a short `lock_timeout`: a member that waits longer is rolled back to its
-savepoint, and once the group has committed it runs again in a transaction of its own without
-the timeout, where it waits as it would have before group commit. A member's function must
-therefore let a database error out (they all do; the scheduler re-raises whatever `unavailable`
-says, and a lock timeout is one of those) and do nothing outside the database that a second
-run would repeat.
+lanes or two workers' groups, each holding a row the other's next member wants). So a lane's
+connection has a short `lock_timeout`: a member that waits longer (or that PostgreSQL picks as a
+deadlock's victim) is rolled back to its savepoint, and once the group has committed it runs
+again in a transaction of its own without the timeout, where it waits as it would have before
+group commit. A member's function must therefore let a database error out (they all do; the
+scheduler re-raises whatever `unavailable` says, and a lock timeout is one of those) and do
+nothing outside the database that a second run would repeat.
 
 `Store.begin()` (the control API, the scheduler's own transactions, `store.run`) is untouched:
 its own transaction on a pooled connection of a worker thread. A `begin()` inside a member's
-function, on the lane's thread, joins the member (`PostgresStore` keeps the open `Tx` per
-thread). The lane never waits on the event loop, so a `begin()` that waits on a group's row
-lock waits for at most one group's statements and COMMIT.
+function, on a lane's thread, joins the member (`PostgresStore` keeps the open `Tx` per thread).
+A lane never waits on the event loop, so a `begin()` that waits on a group's row lock waits for
+at most one group's statements and COMMIT.
 
 A connection found broken before the COMMIT is discarded and the group's unanswered members run
 once more on a new one (what `pool_pre_ping` does for the worker threads after PostgreSQL
@@ -67,8 +68,9 @@ GROUP_LIMIT = 256
 # how long a member waits on a lock held by another transaction before it is run again alone;
 # under PostgreSQL's deadlock_timeout (1 s), so a cycle through a group ends here first
 LOCK_TIMEOUT_MS = 50
-# PostgreSQL's SQLSTATE for a lock_timeout that expired
-_LOCK_NOT_AVAILABLE = "55P03"
+# PostgreSQL's SQLSTATEs for a lock_timeout that expired, and for the victim of a deadlock
+# (a cycle with transactions outside the lanes): either way the member waited on a lock
+_LOCK_WAITS = frozenset({"55P03", "40P01"})
 
 
 @dataclass(eq=False, slots=True)
@@ -110,10 +112,8 @@ def _answer_all(outcomes: list[tuple[_Member, Any, BaseException | None]]) -> No
         _settle(member.answer, result, exc)
 
 
-def _lock_timed_out(exc: BaseException) -> bool:
-    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == (
-        _LOCK_NOT_AVAILABLE
-    )
+def _waited_on_lock(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _LOCK_WAITS
 
 
 def _commit_failure(exc: BaseException) -> BaseException:
@@ -311,7 +311,7 @@ class _Lane:
                     else:  # nothing kept yet: start the transaction afresh
                         transaction.rollback()
                         transaction = conn.begin()
-                    if _lock_timed_out(exc):
+                    if _waited_on_lock(exc):
                         group.lock_waiters.append(member)
                     else:
                         group.answered.append(member)
