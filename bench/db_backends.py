@@ -7,8 +7,12 @@
    while one 200 ms statement runs, once inline on the loop and once through the worker pool;
    their worst latency shows whether the loop was blocked.
 3. Snapshots: save and restore of a test-sized world and of a 10k-message world, both backends.
+4. Concurrent writers (PostgreSQL): CALLERS callers each `await`ing request-sized transactions
+   back to back for a few seconds, once through the commit group (`store.transact`) and once
+   with a transaction and a COMMIT of its own each (what `transact` did before group commit):
+   transactions per second, the p99 wait, and the group sizes.
 
-    .venv/bin/python bench/db_backends.py [--rounds 2000]
+    .venv/bin/python bench/db_backends.py [--rounds 2000] [--only concurrent]
 
 Needs Debian's postgresql package (a throwaway cluster is started, durable: fsync on).
 """
@@ -20,7 +24,7 @@ import asyncio
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +37,7 @@ from ringback.platform.provisioning import create_account
 from ringback.state import accounts as account_state
 from ringback.state import auth_log, charges, tables
 from ringback.state.backend import open_store
+from ringback.state.postgres import PostgresStore
 from ringback.state.store import Store, Tx
 from ringback.testing.postgres import ThrowawayPostgres
 
@@ -53,6 +58,13 @@ def request_sized(tx: Tx) -> None:
         mode="strict",
         level="warning",
     )
+
+
+def send_sized(tx: Tx) -> None:
+    """What an SMS send writes on the account: the balance (one row every send locks until its
+    transaction commits) and a ledger row."""
+    request_sized(tx)
+    charges.take(tx, API_KEY, 1)
 
 
 def micros(samples: list[float]) -> str:
@@ -131,6 +143,48 @@ async def blocked_loop(store: Store) -> None:
             f"postgresql  short transactions while a 200 ms statement runs {label}: "
             f"median {statistics.median(latencies) * 1000:.1f} ms, "
             f"max {max(latencies) * 1000:.1f} ms"
+        )
+
+
+async def _caller(
+    through: Callable[[Callable[[Tx], None]], Awaitable[None]],
+    work: Callable[[Tx], None],
+    deadline: float,
+    waits: list[float],
+) -> None:
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        await through(work)
+        waits.append(time.perf_counter() - start)
+
+
+async def concurrent(
+    store: PostgresStore, callers: int, seconds: float, work: Callable[[Tx], None]
+) -> None:
+    """Request-sized writers at once: through the commit group, then one COMMIT each."""
+
+    async def one_each(work: Callable[[Tx], None]) -> None:
+        await Store.transact(store, work)  # the store's base: begin() on a worker thread
+
+    for label, through in (
+        ("commit group", store.transact),
+        ("one COMMIT each", one_each),
+        ("commit group", store.transact),
+        ("one COMMIT each", one_each),
+    ):
+        waits: list[float] = []
+        groups, members = store.commits.groups, store.commits.members
+        deadline = time.perf_counter() + seconds
+
+        started = time.perf_counter()
+        await asyncio.gather(*(_caller(through, work, deadline, waits) for _ in range(callers)))
+        elapsed = time.perf_counter() - started
+        made = store.commits.groups - groups
+        per_group = (store.commits.members - members) / made if made else 0.0
+        print(
+            f"postgresql  {work.__name__} x{callers}, {label:15}: "
+            f"{len(waits) / elapsed:7.0f} tx/s, "
+            f"wait {micros(waits)}, {per_group:.1f} members per group"
         )
 
 
@@ -242,10 +296,23 @@ def snapshots(name: str, make: Callable[[], Store], messages: int) -> None:
         store.close()
 
 
-async def main(rounds: int) -> None:
+async def main(rounds: int, only: str | None) -> None:
     cluster = ThrowawayPostgres(durable=True).start()
     work = Path(tempfile.mkdtemp(prefix="ringback-bench-"))
     try:
+        if only in (None, "concurrent"):
+            for lanes in (1, 2, 4):
+                store = PostgresStore(cluster.create_database(), lanes=lanes)
+                store.migrate()
+                with store.begin() as tx:
+                    create_account(tx, Ids(2), Clock(), api_key=API_KEY)
+                print(f"postgresql  commit group of {lanes} lane(s)")
+                for work in (request_sized, send_sized):
+                    for callers in (1, 16):
+                        await concurrent(store, callers, 3.0, work)
+                store.close()
+        if only == "concurrent":
+            return
 
         def sqlite() -> Store:
             path = work / f"{time.monotonic_ns()}.db"
@@ -276,5 +343,6 @@ async def main(rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=2000)
+    parser.add_argument("--only", choices=["concurrent"], help="only the concurrent writers")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.rounds))
+    asyncio.run(main(arguments.rounds, arguments.only))

@@ -3,10 +3,12 @@ threads that runs the database work, so the event loop never waits on the networ
 
 `run(fn, *args)` sends `fn` to one of THREADS worker threads; each holds at most one pooled
 connection at a time (the pool has as many, plus overflow for start-up and the odd caller on
-the loop). `begin()` is per thread: a nested call on the same thread joins the outer
-transaction. `pool_pre_ping` tests a connection as it leaves the pool, so after PostgreSQL
-restarts the next request reconnects instead of failing (docs/architecture.md, "State", has the
-measurements behind the numbers here).
+the loop). `transact(fn, *args)` goes to the commit group instead (state/pg_commit_group.py:
+two lanes, each a thread with a connection of its own, run the calls that arrive together in
+one transaction with one COMMIT). `begin()` is per thread: a nested call on the same thread
+(a lane's included) joins the outer transaction. `pool_pre_ping` tests a connection as it
+leaves the pool, so after PostgreSQL restarts the next request reconnects instead of failing
+(docs/architecture.md, "State", has the measurements behind the numbers here).
 
 Snapshots are schemas in the same database, `ringback_snap_<md5 of the name>`: a copy of every
 table (CREATE TABLE … AS TABLE), the sequences' positions, and the snapshot's name and time.
@@ -23,12 +25,14 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Concatenate
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 
 from ringback.core.wakeup import held_until_done
 from ringback.state import pg_text, tables
+from ringback.state.pg_commit_group import LANES, PgCommitGroup
 from ringback.state.store import (
     DatabaseUnreachable,
     P,
@@ -66,7 +70,7 @@ def display_url(url: str) -> str:
 class PostgresStore(Store):
     kind = "postgresql"
 
-    def __init__(self, url: str, threads: int = THREADS) -> None:
+    def __init__(self, url: str, threads: int = THREADS, lanes: int = LANES) -> None:
         self.url = url
         self.display_url = display_url(url)
         self.engine = create_engine(
@@ -85,6 +89,7 @@ class PostgresStore(Store):
         )
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ringback-db")
         self._local = threading.local()
+        self.commits = PgCommitGroup(self, lanes)
 
     def check(self) -> None:
         """Connect once, now: an unreachable database is a one-line start-up error."""
@@ -110,6 +115,17 @@ class PostgresStore(Store):
                 yield tx
             finally:
                 self._local.tx = None
+
+    def set_thread_tx(self, tx: Tx | None) -> None:
+        """The commit group's transaction on its own thread, which `begin()` there joins."""
+        self._local.tx = tx
+
+    async def transact(
+        self, fn: Callable[Concatenate[Tx, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """In the commit group's next transaction (state/pg_commit_group.py): the answer waits
+        for its commit."""
+        return await self.commits.run(lambda tx: fn(tx, *args, **kwargs))
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
@@ -233,5 +249,6 @@ class PostgresStore(Store):
         return True
 
     def close(self) -> None:
+        self.commits.close()
         self._executor.shutdown(wait=True)
         self.engine.dispose()

@@ -157,7 +157,8 @@ class Outage:
 class Store(ABC):
     kind: ClassVar[str]  # sqlite | postgresql, as GET /_ringback/health reports it
     engine: Engine
-    # requests that arrive together share one commit (state/commit_group.py): SQLite only
+    # requests that arrive together share one commit in the loop's turn (state/commit_group.py):
+    # SQLite only; PostgreSQL groups them on its commit lanes (state/pg_commit_group.py)
     supports_group_commit: ClassVar[bool] = False
     # verified credentials kept in memory (state/credential_cache.py), where one process
     # owns the database
