@@ -82,8 +82,9 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
 
 def parse_params(query_string: str, raw: bytes) -> RequestParams:
     query: dict[str, str] = {}
-    for key, value in parse_qsl(query_string, keep_blank_values=True):
-        query.setdefault(key, value)
+    if query_string:  # most POSTs have none
+        for key, value in parse_qsl(query_string, keep_blank_values=True):
+            query.setdefault(key, value)
     body: dict[str, Any] = {}
     json_body: Any = None
     was_json = False
