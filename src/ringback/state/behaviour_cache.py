@@ -19,6 +19,7 @@ shared by several processes must not use this cache (`Tx.behaviours` is then Non
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from enum import Enum
 
@@ -37,7 +38,9 @@ MISS = Miss.MISS
 class BehaviourCache:
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
-        self._stored: dict[str, Stored] = {}
+        # oldest first; OrderedDict drops its first entry in O(1), a dict only by skipping the
+        # holes earlier deletions left at its front
+        self._stored: OrderedDict[str, Stored] = OrderedDict()
         self._unsettled: set[str] = set()
         self._all_unsettled = False
         self._writer: object | None = None  # the transaction the unsettled writes are in
@@ -54,7 +57,7 @@ class BehaviourCache:
             return
         self._stored[msisdn] = stored
         if len(self._stored) > self.size:
-            del self._stored[next(iter(self._stored))]
+            self._stored.popitem(last=False)
 
     def wrote(self, msisdn: str, transaction: object) -> None:
         """`msisdn`'s row was written (or deleted) in `transaction` (None: committed)."""
