@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ringback.apis import registry
@@ -17,7 +18,7 @@ from ringback.apis.endpoint import Api, render_error
 from ringback.apis.services import Services
 from ringback.config import Settings
 from ringback.control import routes as control_routes
-from ringback.control.guard import ControlGuard
+from ringback.control.guard import ControlGuard, is_guarded
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock, ClockState
 from ringback.core.error_styles import ProblemStyle
@@ -148,5 +149,11 @@ def create_app(services: Services) -> ASGIApp:
     )
     app.state.services = services
     app.router.redirect_slashes = False
-    # the Vonage endpoints at exact paths skip Starlette's route list (fast_paths.py)
-    return TrailingSlash(ControlGuard(FastPaths(app, vonage), services))
+    # the Vonage endpoints at exact paths skip Starlette's route list (fast_paths.py) and the
+    # two middlewares, which would not change them: no trailing slash or NUL, not guarded
+    direct = [r for r in vonage if isinstance(r, Route) and _untouched(r.path)]
+    return FastPaths(app, direct, rest=TrailingSlash(ControlGuard(app, services)))
+
+
+def _untouched(path: str) -> bool:
+    return not (path.endswith("/") or "\x00" in path or is_guarded(path))

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -59,8 +59,13 @@ def _starlette_choice(app: Starlette, path: str, method: str) -> Any:
 
 
 class FastPaths:
-    def __init__(self, starlette: Starlette, eligible: Collection[object]) -> None:
-        self.app = starlette
+    """`rest` (Starlette, or the middlewares in front of it) answers what is not in the table;
+    those middlewares must leave the table's paths as they are."""
+
+    def __init__(
+        self, starlette: Starlette, eligible: Collection[object], rest: ASGIApp | None = None
+    ) -> None:
+        self.app = rest or starlette
         self.starlette = starlette
         self.table = exact_routes(starlette, eligible)
 

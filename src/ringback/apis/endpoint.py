@@ -16,7 +16,7 @@ from ringback.apis.services import Services
 from ringback.core.caller import note_caller
 from ringback.core.error_styles import ErrorStyle
 from ringback.core.errors import InternalError, RingbackError, ServiceUnavailable
-from ringback.core.request_params import ClientGone, RequestParams, read_params
+from ringback.core.request_params import ClientGone, RequestParams, path_text, read_params
 from ringback.core.responses import VonageJSON
 from ringback.platform.auth import AuthRefused, AuthRequest, Credential, Principal
 from ringback.state.store import Tx, describe, unavailable
@@ -88,7 +88,7 @@ def endpoint(
             auth_request = AuthRequest(
                 api=api.name,
                 method=request.method,
-                path=request.url.path,
+                path=path_text(request),
                 authorization=request.headers.get("authorization"),
                 params=params,
                 accepted=accepted,

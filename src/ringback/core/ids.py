@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import random
 import string
-import uuid
 
 _HEX = "0123456789abcdef"
+# RFC 4122 version 4: the variant's two bits (10) and the version's four (0100)
+_UUID4_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 _SECRET_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -18,7 +20,11 @@ class Ids:
         self._random.seed(seed)
 
     def uuid(self) -> str:
-        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        """`str(uuid.UUID(int=<128 random bits>, version=4))`, written out directly (one per
+        SMS part, call, message…): the version and variant bits set as `UUID` sets them."""
+        bits = self._random.getrandbits(128) & _UUID4_KEEP | _UUID4_SET
+        h = f"{bits:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def hex(self, length: int) -> str:
         return "".join(self._random.choice(_HEX) for _ in range(length))

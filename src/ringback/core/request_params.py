@@ -82,8 +82,9 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
 
 def parse_params(query_string: str, raw: bytes) -> RequestParams:
     query: dict[str, str] = {}
-    for key, value in parse_qsl(query_string, keep_blank_values=True):
-        query.setdefault(key, value)
+    if query_string:  # most POSTs have none
+        for key, value in parse_qsl(query_string, keep_blank_values=True):
+            query.setdefault(key, value)
     body: dict[str, Any] = {}
     json_body: Any = None
     was_json = False
@@ -105,6 +106,28 @@ def parse_params(query_string: str, raw: bytes) -> RequestParams:
     )
 
 
+# what building Starlette's `URL` could change in a path or query string: `urlsplit` drops tabs
+# and line breaks and ends the query at "#"; the path's "?", "#" and "\\" are escaped
+_URL_CHANGES = frozenset("?#\\\t\r\n")
+
+
+def query_text(request: Request) -> str:
+    """`request.url.query`, without building the URL (~10 µs a request) when that changes
+    nothing: the query string as sent, decoded as Starlette decodes it."""
+    query = bytes(request.scope.get("query_string", b"")).decode()
+    if _URL_CHANGES.isdisjoint(query):
+        return query
+    return request.url.query
+
+
+def path_text(request: Request) -> str:
+    """`request.url.path`, likewise without building the URL when that changes nothing."""
+    path = str(request.scope["path"])
+    if path.startswith("/") and path.isprintable() and _URL_CHANGES.isdisjoint(path):
+        return path
+    return request.url.path
+
+
 async def read_params(request: Request) -> RequestParams:
     raw = await read_body(request)
-    return parse_params(request.url.query, raw)
+    return parse_params(query_text(request), raw)

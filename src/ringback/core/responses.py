@@ -5,6 +5,9 @@ from typing import Any
 
 from starlette.responses import Response
 
+# made once: `json.dumps` with arguments builds an encoder per call
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 
 class VonageJSON(Response):
     """JSON sent as exactly `application/json` (the Node SDK parses nothing else)."""
@@ -12,7 +15,7 @@ class VonageJSON(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _ENCODER.encode(content).encode("utf-8")
 
 
 def no_content() -> Response:

@@ -62,8 +62,32 @@ def gsm_septets(char: str) -> int | None:
         return None
 
 
+def _decoded(raw: bytes) -> str:
+    try:
+        return raw.decode("gsm03.38")
+    except UnicodeDecodeError:
+        return ""
+
+
+# every character GSM-7 carries, and those of them that take two septets: what the codec
+# decodes from a byte or an escaped byte (it can encode nothing else), as `gsm_septets` counts
+# them. Set operations on these replace a codec call per character of every text sent.
+_CANDIDATES = {_decoded(bytes([n])) for n in range(256)} | {
+    _decoded(bytes([0x1B, n])) for n in range(256)
+}
+GSM7_CHARACTERS = frozenset(c for c in _CANDIDATES if len(c) == 1 and gsm_septets(c) is not None)
+GSM7_DOUBLE = tuple(sorted(c for c in GSM7_CHARACTERS if gsm_septets(c) == 2))
+
+
 def is_gsm7(text: str) -> bool:
-    return all(gsm_septets(c) is not None for c in text)
+    return GSM7_CHARACTERS.issuperset(text)
+
+
+def gsm7_length(text: str) -> int | None:
+    """The septets `text` takes in GSM-7, None if GSM-7 cannot carry it."""
+    if not GSM7_CHARACTERS.issuperset(text):
+        return None
+    return len(text) + sum(map(text.count, GSM7_DOUBLE))
 
 
 def as_gsm7(text: str) -> str:
@@ -106,7 +130,10 @@ def segment_text(text: str, requested: Encoding | None = None) -> Segments:
     every character fits and UCS-2 otherwise."""
     if requested is Encoding.GSM7:
         text = as_gsm7(text)
-    if requested is not Encoding.UCS2 and is_gsm7(text):
+    septets = gsm7_length(text) if requested is not Encoding.UCS2 else None
+    if septets is not None:
+        if septets <= SINGLE_GSM:  # what `_pack` finds first, without a call per character
+            return Segments(Encoding.GSM7, (text,))
         return Segments(Encoding.GSM7, _pack(text, _gsm_cost, SINGLE_GSM, PART_GSM))
     return Segments(Encoding.UCS2, _pack(text, utf16_units, SINGLE_UCS2, PART_UCS2))
 

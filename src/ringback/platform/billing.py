@@ -19,7 +19,10 @@ class Billing:
 
     def charge(self, tx: Tx, api_key: str, product: str, amount: Decimal, reference: str) -> int:
         """Take `amount` EUR from the account; returns the balance after, in units."""
-        units = to_units(amount)
+        return self.charge_units(tx, api_key, product, to_units(amount), reference)
+
+    def charge_units(self, tx: Tx, api_key: str, product: str, units: int, reference: str) -> int:
+        """`charge` of an amount already in units."""
         after = charges.take(tx, api_key, units)
         if after is None:
             if self.balance_units(tx, api_key) is None:

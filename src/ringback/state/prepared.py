@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Dialect, Table, bindparam, insert
@@ -37,6 +38,8 @@ Processor = Callable[[Any], Any] | None
 class _Compiled:
     sql: str
     names: tuple[str, ...] | None  # positional parameter order; None: named (a dict)
+    # the parameters in that order, picked by one C call (itemgetter) rather than a loop
+    positional: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None
     fixed: dict[str, Any]  # the statement's own values (literals in it, an OFFSET 0)
     binds: dict[str, Callable[[Any], Any]]
     types: tuple[Any, ...]  # the result columns' SQLAlchemy types
@@ -71,6 +74,7 @@ class Prepared:
         return _Compiled(
             compiled.string,
             names,
+            _picker(names) if names is not None else None,
             fixed,
             binds,
             types,
@@ -91,7 +95,7 @@ class Prepared:
             for name, process in compiled.binds.items():
                 if name in params:
                     params[name] = process(params[name])
-        args: Any = params if compiled.names is None else [params[n] for n in compiled.names]
+        args: Any = params if compiled.positional is None else compiled.positional(params)
         raw: Any = conn.connection.dbapi_connection
         try:
             cursor = raw.execute(compiled.sql, args)
@@ -144,6 +148,15 @@ class Prepared:
             raise DBAPIError.instance(
                 compiled.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
             ) from exc
+
+
+def _picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    if len(names) > 1:
+        return itemgetter(*names)
+    if names:
+        (name,) = names
+        return lambda params: (params[name],)
+    return lambda params: ()
 
 
 class PreparedInsert:

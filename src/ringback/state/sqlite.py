@@ -29,6 +29,7 @@ from ringback.core.private_files import (
     make_private_dir,
     private_temp_file,
 )
+from ringback.state.behaviour_cache import BehaviourCache
 from ringback.state.commit_group import CommitGroup
 from ringback.state.credential_cache import CredentialCache
 from ringback.state.store import P, SnapshotInfo, Store, T, Tx
@@ -68,9 +69,11 @@ class SqliteStore(Store):
         # one connection, so one handle: yielded by every begin()
         cache = CredentialCache()
         self.credentials = cache
-        self._tx = Tx(self._conn, cache)
+        self.behaviours = BehaviourCache()
+        self._tx = Tx(self._conn, cache, self.behaviours)
         self.commits = CommitGroup(self)
         self.commits.on_failure.append(cache.clear)
+        self.commits.on_failure.append(self.behaviours.clear)
 
     def open_tx(self) -> Tx:
         """The connection's handle, for `CommitGroup`, which manages its own transaction."""
@@ -149,6 +152,8 @@ class SqliteStore(Store):
             src.backup(self._raw())
         finally:
             src.close()
+            if self.behaviours is not None:
+                self.behaviours.clear()
         return True
 
     def list_snapshots(self) -> list[SnapshotInfo]:

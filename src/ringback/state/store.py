@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ringback.state import tables
+from ringback.state.behaviour_cache import BehaviourCache
 from ringback.state.credential_cache import CredentialCache
 from ringback.state.migrations import MIGRATIONS
 from ringback.state.prepared import run_sql
@@ -75,14 +76,21 @@ T = TypeVar("T")
 
 class Tx:
     """One open transaction, opaque outside `ringback.state`: only state/ touches `conn`.
-    `credentials` is the store's cache of verified credentials, None where it may not be
-    used (state/credential_cache.py)."""
+    `credentials` and `behaviours` are the store's caches of verified credentials and of the
+    handsets' behaviour rows, None where they may not be used (state/credential_cache.py,
+    state/behaviour_cache.py)."""
 
-    __slots__ = ("conn", "credentials")
+    __slots__ = ("behaviours", "conn", "credentials")
 
-    def __init__(self, conn: Connection, credentials: CredentialCache | None = None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        credentials: CredentialCache | None = None,
+        behaviours: BehaviourCache | None = None,
+    ) -> None:
         self.conn = conn
         self.credentials = credentials
+        self.behaviours = behaviours
 
 
 class DatabaseUnreachable(Exception):
@@ -163,6 +171,8 @@ class Store(ABC):
     # verified credentials kept in memory (state/credential_cache.py), where one process
     # owns the database
     credentials: CredentialCache | None = None
+    # the handsets' behaviour rows, likewise (state/behaviour_cache.py)
+    behaviours: BehaviourCache | None = None
 
     @abstractmethod
     def begin(self) -> AbstractContextManager[Tx]:
@@ -236,6 +246,8 @@ class Store(ABC):
             if api_key is None:
                 for name in [*ACCOUNT_RESOURCES, *WORLD_TABLES]:
                     conn.execute(delete(tables.metadata.tables[name]))
+                if tx.behaviours is not None:
+                    tx.behaviours.wrote_all(conn.get_transaction())
             else:
                 for name in ACCOUNT_RESOURCES:
                     table = tables.metadata.tables[name]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import random
 import time
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -50,3 +52,25 @@ def test_money_round_trips_through_units(amount: Decimal) -> None:
 
 def test_prices_are_written_as_vonage_does() -> None:
     assert price_text(to_units("0.0333")) == "0.03330000"
+
+
+@given(st.integers(min_value=-(10**22), max_value=10**22))
+def test_price_text_is_from_units_formatted(units: int) -> None:
+    assert price_text(units) == f"{from_units(units):.8f}"
+
+
+@given(
+    st.one_of(
+        st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12),
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12),
+    )
+)
+def test_units_of_a_decimal_are_those_of_its_text(amount: Decimal | float) -> None:
+    assert to_units(amount) == to_units(str(amount))
+
+
+@given(st.integers(min_value=0, max_value=2**32))
+def test_uuids_are_those_uuid_makes_from_the_same_bits(seed: int) -> None:
+    ours, theirs = Ids(seed), random.Random(seed)
+    for _ in range(3):
+        assert ours.uuid() == str(uuid.UUID(int=theirs.getrandbits(128), version=4))

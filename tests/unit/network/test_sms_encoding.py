@@ -9,9 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ringback.network.sms_encoding import (
+    GSM7_CHARACTERS,
+    GSM7_DOUBLE,
     Encoding,
     as_gsm7,
+    gsm7_length,
     gsm_septets,
+    is_gsm7,
     segment_binary,
     segment_text,
     utf16_units,
@@ -154,3 +158,21 @@ def test_gsm7_part_count_formula(length: int, extension: int) -> None:
     else:
         assert count >= -(-total // 153)  # at least the plain-septet count
         assert count <= -(-total // 152)  # an extension char wastes at most one septet a part
+
+
+def test_the_gsm7_tables_are_what_the_codec_carries() -> None:
+    """Every BMP character and a few beyond: in the tables exactly when `gsm_septets` (the
+    codec, a character at a time) says GSM-7 carries it, double exactly when it takes two."""
+    for code in [*range(0x10000), 0x1F600, 0x10FFFF]:
+        char = chr(code)
+        septets = gsm_septets(char)
+        assert (char in GSM7_CHARACTERS) == (septets is not None), repr(char)
+        assert (char in GSM7_DOUBLE) == (septets == 2), repr(char)
+
+
+@given(st.text(alphabet=st.sampled_from("aZ0 @£$¥èΔ_\x0c[\\]^{|}~€\x1bé😀ж\n"), max_size=400))
+def test_the_gsm7_length_is_the_septets_of_each_character(text: str) -> None:
+    each = [gsm_septets(c) for c in text]
+    expected = None if None in each else sum(s or 0 for s in each)
+    assert gsm7_length(text) == expected
+    assert is_gsm7(text) == (expected is not None)

@@ -13,7 +13,7 @@ from ringback.apis.sms import schemas, service, wire
 from ringback.apis.sms.errors import QUOTA, TEXTS, ConversionErrorStyle, SmsErrorStyle
 from ringback.apis.sms.receipts import SmsReceipts
 from ringback.apis.sms.service import DELIVER_JOB, Submitted, Unpaid
-from ringback.core.money import price_text, to_units
+from ringback.core.money import price_text
 from ringback.platform.auth import Credential
 
 # /sms/xml first: the registry gives a path the first API whose prefix matches
@@ -52,7 +52,7 @@ def _message(part: Submitted | Unpaid) -> dict[str, str]:
         "message-id": part.message_id,
         "status": "0",
         "remaining-balance": price_text(part.balance_units),
-        "message-price": price_text(to_units(part.price)),
+        "message-price": price_text(part.price_units),
     }
     if part.network:
         body["network"] = part.network
@@ -71,7 +71,7 @@ def _unpaid(part: Unpaid) -> dict[str, str]:
         "status": str(QUOTA),
         "error-text": TEXTS[QUOTA],
         "remaining-balance": price_text(part.balance_units),
-        "message-price": price_text(to_units(part.price)),
+        "message-price": price_text(part.price_units),
     }
     if part.network:
         body["network"] = part.network

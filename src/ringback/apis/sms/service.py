@@ -52,7 +52,7 @@ class Submitted:
 
     message_id: str
     to: str
-    price: Decimal
+    price_units: int
     balance_units: int
     network: str | None
     client_ref: str | None
@@ -64,7 +64,7 @@ class Unpaid:
     """A part the balance could not pay for: status 9, never sent, no message id."""
 
     to: str
-    price: Decimal
+    price_units: int
     balance_units: int
     network: str | None
 
@@ -115,10 +115,10 @@ def submit(
     network = behaviour.ported_network or (
         info.network.network_code if info and info.network else None
     )
-    price = _price(services, info.region if info else None, network)
+    price_units = to_units(_price(services, info.region if info else None, network))
     now = services.clock.now()
     ids = [services.ids.uuid() for _ in cut.units]
-    balances = _charge_in_order(tx, services, api_key, price, ids)
+    balances = _charge_in_order(tx, services, api_key, price_units, ids)
     sent = ids[: len(balances)]
     answer: list[Submitted | Unpaid] = []
     for index, (message_id, body, balance) in enumerate(
@@ -142,7 +142,7 @@ def submit(
                 callback=request.callback,
                 status_report_req=request.status_report_req,
                 ttl_ms=request.ttl_ms,
-                price_units=to_units(price),
+                price_units=price_units,
                 network_code=network,
                 status=SUBMITTED,
                 err_code=None,
@@ -156,7 +156,7 @@ def submit(
             Submitted(
                 message_id=message_id,
                 to=request.to,
-                price=price,
+                price_units=price_units,
                 balance_units=balance,
                 network=network,
                 client_ref=request.client_ref,
@@ -174,19 +174,21 @@ def submit(
         api_key=api_key,
     )
     left = balances[-1] if balances else services.billing.balance_units(tx, api_key)
-    unpaid = Unpaid(request.to, price, left or 0, network)
+    unpaid = Unpaid(request.to, price_units, left or 0, network)
     answer.extend(unpaid for _ in ids[len(balances) :])
     return answer
 
 
 def _charge_in_order(
-    tx: Tx, services: SmsServices, api_key: str, price: Decimal, ids: list[str]
+    tx: Tx, services: SmsServices, api_key: str, price_units: int, ids: list[str]
 ) -> list[int]:
     """Charge one part per id until the balance runs out; the balance after each charge."""
     balances = []
     for message_id in ids:
         try:
-            balances.append(services.billing.charge(tx, api_key, PRODUCT, price, message_id))
+            balances.append(
+                services.billing.charge_units(tx, api_key, PRODUCT, price_units, message_id)
+            )
         except InsufficientCredit:
             break  # every part costs the same: the ones after cannot be paid either
     return balances
