@@ -35,6 +35,7 @@ from ringback.core.signatures import SignatureMatch, signature_match
 from ringback.state import accounts as account_state
 from ringback.state import applications as application_state
 from ringback.state import auth_log
+from ringback.state import credential_cache as token_cache
 from ringback.state.accounts import Account
 from ringback.state.store import Tx
 
@@ -238,6 +239,13 @@ class Authenticator:
         return Principal(api_key, Credential.SIGNATURE, known=account)
 
     def _jwt(self, tx: Tx, token: str) -> Principal:
+        """A token whose signature verified before (state/credential_cache.py: forgotten when
+        its application's key changes, or the application or account goes) skips the parsing
+        and the RS256 check; its times are checked every time, as the clock reads now."""
+        known = token_cache.verified_token(tx, token)
+        if known is not None:
+            self._check_times(known.claims, known.api_key)
+            return Principal(known.api_key, Credential.JWT, application_id=known.app_id, tx=tx)
         try:
             header = jwt.get_unverified_header(token)
             claims = jwt.decode(token, options={"verify_signature": False})
@@ -272,6 +280,7 @@ class Authenticator:
         except jwt.PyJWTError as exc:
             raise AuthRefused("JWT signature does not verify", api_key) from exc
         self._check_times(verified, api_key)
+        token_cache.remember_token(tx, token, token_cache.VerifiedToken(app_id, api_key, verified))
         # an application cannot outlive its account (ON DELETE CASCADE)
         return Principal(api_key, Credential.JWT, application_id=app_id, tx=tx)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from ringback.state.prepared import Prepared
+from ringback.state.prepared import Prepared, PreparedIn
 from ringback.state.store import Tx
 from ringback.state.tables import message_statuses, messages
 
@@ -64,6 +64,7 @@ class StatusEntry:
 _COLUMNS = [messages.c[name] for name in Message.__dataclass_fields__]
 _ADD = Prepared(insert(messages))
 _GET = Prepared(select(*_COLUMNS).where(messages.c.message_id == bindparam("message_id")))
+_GET_MANY = PreparedIn(lambda ids: select(*_COLUMNS).where(messages.c.message_id.in_(ids)))
 _FINISH = Prepared(
     update(messages)
     .where(messages.c.message_id == bindparam("b_message_id"))
@@ -89,12 +90,42 @@ def get(tx: Tx, message_id: str) -> Message | None:
     return Message(*row) if row else None
 
 
+def get_many(tx: Tx, message_ids: list[str]) -> list[Message]:
+    """The messages of these ids that exist, in no particular order (one query)."""
+    return [Message(*row) for row in _GET_MANY.all(tx, message_ids)]
+
+
 def finish(tx: Tx, message: Message, status: str, error_code: int | None, at: float) -> None:
     _FINISH.run(
         tx,
         {"b_message_id": message.message_id, "b_status": status, "b_error": error_code, "b_at": at},
     )
     record_status(tx, message, status, error_code, at)
+
+
+def finish_many(tx: Tx, outcomes: list[tuple[Message, str, int | None]], at: float) -> None:
+    """`finish` for several messages, in order: one executemany for their rows, one for their
+    status history."""
+    _FINISH.run_many(
+        tx,
+        [
+            {"b_message_id": m.message_id, "b_status": status, "b_error": error, "b_at": at}
+            for m, status, error in outcomes
+        ],
+    )
+    _HISTORY.run_many(
+        tx,
+        [
+            {
+                "message_id": m.message_id,
+                "api_key": m.api_key,
+                "status": status,
+                "error_code": error,
+                "at": at,
+            }
+            for m, status, error in outcomes
+        ],
+    )
 
 
 def mark_read(tx: Tx, message: Message, at: float) -> None:

@@ -3,6 +3,7 @@ and v0.1 (to/from as `{type, number|id}` objects, `error` as `{code, reason}`)."
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from ringback.state.messages import Message
 ID_CHANNELS = {"messenger": ("id", "id"), "viber_service": ("id", "number")}
 
 
+@functools.lru_cache(maxsize=8)  # a batch of delivery jobs lands at one time
 def timestamp(at: float, version: str) -> str:
     moment = datetime.fromtimestamp(at, UTC)
     if version == "v0.1":
@@ -23,6 +25,7 @@ def timestamp(at: float, version: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=256)  # a few prices recur
 def _price(units: int) -> str:
     return format(from_units(units).normalize(), "f")
 
