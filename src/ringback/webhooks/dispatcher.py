@@ -159,6 +159,7 @@ class Dispatcher:
                 recorded, batch, accounts = await self.store.transact(
                     self._record_and_claim, destination, done
                 )
+                done.clear()
                 if recorded:
                     self._notify()
                 if not batch:
@@ -169,6 +170,7 @@ class Dispatcher:
                     await self._send_window(queue, accounts, connection, done)
                     if len(done) >= FLUSH_SIZE or time.monotonic() - flushed >= FLUSH_SECONDS:
                         await self.store.transact(self._record, done)
+                        done.clear()
                         self._notify()
                         flushed = time.monotonic()
         except Exception as exc:
@@ -181,6 +183,7 @@ class Dispatcher:
             try:
                 if done:
                     await self.store.transact(self._record, done)
+                    done.clear()
                     self._notify()
             except Exception as exc:
                 # not lost: unrecorded, those deliveries are still pending and due, so sent again
@@ -262,10 +265,11 @@ class Dispatcher:
         return found
 
     def _record(self, tx: Tx, done: list[Attempt]) -> bool:
+        """`done` is cleared by the caller once this transaction is committed: on PostgreSQL
+        it may run a second time (a lock wait in its group), and must then record them again."""
         if not done:
             return False
         record(tx, done)
-        done.clear()
         return True
 
     def _notify(self) -> None:
