@@ -96,15 +96,18 @@ def endpoint(
                 cross_site=request.headers.get("sec-fetch-site", "").lower() == "cross-site",
             )
 
+            counted = False  # in memory: kept if this runs again (a lock wait on PostgreSQL)
+
             def authenticated(tx: Tx) -> Response | dict[str, Any] | AuthRefused:
+                nonlocal counted
                 outcome = services.auth.authenticate(tx, auth_request)
                 if isinstance(outcome, AuthRefused):
                     return outcome  # its auth-log row is committed with the others
                 note_caller(
                     request.scope.setdefault("state", {}), outcome.api_key, outcome.credential.value
                 )
-                if rate_limit:
-                    services.limits.hit(rate_limit, outcome.api_key, tx)
+                if rate_limit and not counted:
+                    counted = services.limits.hit(rate_limit, outcome.api_key, tx)
                 return handler(Ctx(request, params, outcome, services, tx))
 
             # the request's one transaction: on SQLite in this turn's commit group (the answer

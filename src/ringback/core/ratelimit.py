@@ -65,20 +65,23 @@ class RateLimits:
                 self.set_rule(str(name), str(spec))
         self.enabled = bool(described.get("enabled", self.enabled))
 
-    def hit(self, rule: str, api_key: str, tx: object = None) -> None:
-        """Count a request; `tx`, the request's transaction, is where shared windows count."""
+    def hit(self, rule: str, api_key: str, tx: object = None) -> bool:
+        """Count a request; `tx`, the request's transaction, is where shared windows count.
+        True when it was counted in memory, where undoing `tx` does not undo it: a transaction
+        run again (PostgreSQL's group commit) must not count the request twice."""
         if not self.enabled or rule not in self.rules:
-            return
+            return False
         item = self.rules[rule]
         if self.shared is not None:
             now = time.time()
             wait = self.shared.hit(tx, f"{rule}/{api_key}", item.amount, item.get_expiry(), now)
             if wait is not None:
                 raise RateLimited(retry_after=wait)
-            return
+            return False
         if not self._limiter.hit(item, rule, api_key):
             stats = self._limiter.get_window_stats(item, rule, api_key)
             raise RateLimited(retry_after=max(0.0, stats.reset_time - time.time()))
+        return True
 
     def clear(self) -> None:
         self._storage.reset()

@@ -25,6 +25,8 @@ import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
+from typing import TypeVar
 
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
@@ -56,6 +58,8 @@ WINDOW_BYTES = 256 * 1024
 OUTAGE_RETRY_SECONDS = 1.0
 # how long a worker holds a destination (wall clock) without renewing it
 LEASE_SECONDS = 15.0
+
+T = TypeVar("T")
 
 
 class Dispatcher:
@@ -156,8 +160,8 @@ class Dispatcher:
         try:
             while not self._stopping:
                 # on SQLite this shares its commit with the requests of the same turn
-                recorded, batch, accounts = await self.store.transact(
-                    self._record_and_claim, destination, done
+                recorded, batch, accounts = await self._recording(
+                    done, lambda tx, attempts: self._record_and_claim(tx, destination, attempts)
                 )
                 if recorded:
                     self._notify()
@@ -168,7 +172,7 @@ class Dispatcher:
                 while queue and not self._stopping:
                     await self._send_window(queue, accounts, connection, done)
                     if len(done) >= FLUSH_SIZE or time.monotonic() - flushed >= FLUSH_SECONDS:
-                        await self.store.transact(self._record, done)
+                        await self._recording(done, self._record)
                         self._notify()
                         flushed = time.monotonic()
         except Exception as exc:
@@ -180,7 +184,7 @@ class Dispatcher:
             connection.close()
             try:
                 if done:
-                    await self.store.transact(self._record, done)
+                    await self._recording(done, self._record)
                     self._notify()
             except Exception as exc:
                 # not lost: unrecorded, those deliveries are still pending and due, so sent again
@@ -236,10 +240,10 @@ class Dispatcher:
         queue.extendleft(reversed([delivery for delivery, _ in window[len(outcomes) :]]))
 
     def _record_and_claim(
-        self, tx: Tx, destination: str, done: list[Attempt]
+        self, tx: Tx, destination: str, attempts: list[Attempt]
     ) -> tuple[bool, list[Delivery], dict[str | None, Account]]:
         """Record the attempts made so far, and read what is due next and who signs it."""
-        recorded = self._record(tx, done)
+        recorded = self._record(tx, attempts)
         if self.worker is not None:
             wall = time.time()
             until = wall + self.lease_seconds
@@ -261,11 +265,29 @@ class Dispatcher:
                 found[key] = account
         return found
 
-    def _record(self, tx: Tx, done: list[Attempt]) -> bool:
-        if not done:
+    async def _recording(self, done: list[Attempt], work: Callable[[Tx, list[Attempt]], T]) -> T:
+        """`work(tx, attempts)` in a transaction, with a copy of `done`, emptied once `work` has
+        recorded it. A copy, because PostgreSQL's group commit runs a member that waited on a
+        lock a second time, which must record them again; emptied there, so that a caller
+        cancelled meanwhile (a stop) does not record them twice; back in `done` if the
+        transaction fails."""
+        attempts = done[:]
+
+        def recording(tx: Tx) -> T:
+            result = work(tx, attempts)
+            done.clear()
+            return result
+
+        try:
+            return await self.store.transact(recording)
+        except Exception:
+            done[:] = attempts
+            raise
+
+    def _record(self, tx: Tx, attempts: list[Attempt]) -> bool:
+        if not attempts:
             return False
-        record(tx, done)
-        done.clear()
+        record(tx, attempts)
         return True
 
     def _notify(self) -> None:
