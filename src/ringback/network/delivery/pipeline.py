@@ -196,21 +196,7 @@ class Line(Generic[U]):
         entry = self.channel.inbox_entry(units)
         if self.channel.to_account(tx, self.network, entry):
             return  # that route recorded it on the number's inbox itself
-        handsets.record(
-            tx,
-            self.network.changes,
-            msisdn=entry.to,
-            direction="received",
-            channel=self.channel.name,
-            peer=entry.sender,
-            text=entry.text,
-            now=now,
-            encoding=entry.encoding,
-            parts=entry.parts,
-            api_key=entry.api_key,
-            reference=entry.reference,
-            content=entry.content,
-        )
+        handsets.record_many(tx, self.network.changes, [self._inbox_row(entry, now)])
 
 
 class UnknownLine(KeyError):
