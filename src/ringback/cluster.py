@@ -49,7 +49,7 @@ class Notices:
         self.origin = origin
         self._pending: dict[str, None] = {}
         self._owner = LoopAffinity()
-        self._flushing: asyncio.Task[None] | None = None
+        self._flushing = asyncio.Lock()
         self._scheduled = False
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -70,21 +70,18 @@ class Notices:
         task.add_done_callback(self._tasks.discard)
 
     async def flush(self) -> None:
-        # one flush at a time, so notices keep their order
-        while self._flushing is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self._flushing)
-        if not self._pending:
-            return
-        payloads = [f"{self.origin}|{m}" for m in self._pending]
-        self._pending.clear()
-        self._flushing = asyncio.ensure_future(self.store.transact(notices.send, payloads))
-        try:
-            await self._flushing
-        except Exception as exc:  # an outage: the others re-read later (long-polls, restarts)
-            log.warning("could not tell the other workers (%s)", exc)
-        finally:
-            self._flushing = None
+        # One flush at a time, in the order they asked, so notices keep their order. (Waiting
+        # in a loop on the running flush's future spun forever: a finished future is awaited
+        # without yielding, so the flush that owned it never ran on to clear it.)
+        async with self._flushing:
+            if not self._pending:
+                return
+            payloads = [f"{self.origin}|{m}" for m in self._pending]
+            self._pending.clear()
+            try:
+                await self.store.transact(notices.send, payloads)
+            except Exception as exc:  # an outage: the others re-read later (long-polls, restarts)
+                log.warning("could not tell the other workers (%s)", exc)
 
 
 class Cluster:
