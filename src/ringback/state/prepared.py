@@ -80,22 +80,20 @@ class Prepared:
             types,
         )
 
-    def execute(self, tx: Tx, params: Mapping[str, Any]) -> _Cursor:
-        """The statement's cursor, its rows not yet fetched."""
-        conn = tx.conn
-        dialect = conn.dialect
+    def _compiled_for(self, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled:
+        """Compiled once per driver (and, for an INSERT, per set of columns given)."""
         key = (dialect.driver, tuple(params) if self._by_columns else ())
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(dialect, key[1])
-        if compiled.fixed:
-            params = {**compiled.fixed, **params}
-        if compiled.binds:
-            params = dict(params)
-            for name, process in compiled.binds.items():
-                if name in params:
-                    params[name] = process(params[name])
-        args: Any = params if compiled.positional is None else compiled.positional(params)
+        return compiled
+
+    def execute(self, tx: Tx, params: Mapping[str, Any]) -> _Cursor:
+        """The statement's cursor, its rows not yet fetched."""
+        conn = tx.conn
+        dialect = conn.dialect
+        compiled = self._compiled_for(dialect, params)
+        args = _args(compiled, params)
         raw: Any = conn.connection.dbapi_connection
         try:
             cursor = raw.execute(compiled.sql, args)
@@ -130,17 +128,8 @@ class Prepared:
             return
         conn = tx.conn
         dialect = conn.dialect
-        key = (dialect.driver, tuple(rows[0]) if self._by_columns else ())
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(dialect, key[1])
-        args: list[Any] = []
-        for row in rows:
-            params = {**compiled.fixed, **row} if compiled.fixed else dict(row)
-            for name, process in compiled.binds.items():
-                if name in params:
-                    params[name] = process(params[name])
-            args.append(params if compiled.names is None else [params[n] for n in compiled.names])
+        compiled = self._compiled_for(dialect, rows[0])
+        args = [_args(compiled, row) for row in rows]
         raw: Any = conn.connection.dbapi_connection
         try:
             raw.cursor().executemany(compiled.sql, args)
@@ -148,6 +137,19 @@ class Prepared:
             raise DBAPIError.instance(
                 compiled.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
             ) from exc
+
+
+def _args(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+    """The DBAPI parameters of one execution: the statement's own values, SQLAlchemy's bind
+    processors applied, in the compiled order when the driver's style is positional."""
+    if compiled.fixed:
+        params = {**compiled.fixed, **params}
+    if compiled.binds:
+        params = dict(params)
+        for name, process in compiled.binds.items():
+            if name in params:
+                params[name] = process(params[name])
+    return params if compiled.positional is None else compiled.positional(params)
 
 
 def _picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
