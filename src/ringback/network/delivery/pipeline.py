@@ -18,6 +18,12 @@ writer offers `finish_many` and `report_many`: the one-unit messages' units in o
 statuses in one update, their inbox rows and reports in one insert each; a job of a message of
 several units, or a destination some account rents, takes the one-by-one path in its place,
 so every table gets its rows in the order single jobs would have written them.
+
+A message due the moment it is sent (no handset delay, not expiring) needs no job: when the
+API hands `submit` the units it just stored, they land right there, in the submit's
+transaction (`Line.land_now`: one behaviour, the statuses, the whole message handed over once,
+the reports), in a savepoint of their own; if that raises, it is undone and the jobs are
+scheduled as for any other message. The reports' webhooks still go out only after the commit.
 """
 
 from __future__ import annotations
