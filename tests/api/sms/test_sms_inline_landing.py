@@ -186,3 +186,18 @@ def test_a_landing_that_fails_is_undone_and_its_jobs_land_later(
     receipts = world.receipts(path, 2)
     assert {r["status"] for r in receipts} == {"delivered"}
     assert world.jobs() == []
+
+
+def test_a_restored_snapshot_and_a_reset_forget_what_landed_after(world: Receipts) -> None:
+    to = world.handset(delay=0)
+    world.control("POST", "/snapshots", json={"name": "before-inline"})
+    path, _ = world.send(to)
+    assert len(world.inbox(to)) == 1
+    world.receipts(path, 1)
+    world.control("POST", "/snapshots/before-inline/restore")
+    assert world.inbox(to) == [] and world.jobs() == []
+    assert world.control("GET", "/clock")["frozen"] is True
+    world.send(to)
+    [message] = world.inbox(to)
+    world.control("POST", "/reset", json={"api_key": message["api_key"]})
+    assert world.inbox(to) == []  # the account's traffic on handsets goes with it
