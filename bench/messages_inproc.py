@@ -7,6 +7,7 @@ only this process: the yardstick for a shared machine, like `sms_inproc.py`.
 
     .venv/bin/python bench/messages_inproc.py [--messages 4000] [--repeat 5]
         [--auth jwt,basic] [--synchronous OFF|NORMAL|FULL]
+        [--delay 0]   (the handsets' delay: 0 lands each message in its send, s14-inline)
         [--profile out]   (cProfile of the timed part: out-jwt.prof, out-basic.prof)
 """
 
@@ -28,10 +29,12 @@ import uvloop
 
 from ringback.app import bootstrap_default_account, build_services, create_app
 from ringback.config import Settings
+from ringback.network.behaviours import Behaviour, set_behaviour
 from ringback.state.webhook_deliveries import Filter, find
 
 CONCURRENCY = 16
 DELAY = 2.0  # seconds: more than a handset's default delay
+HANDSETS = [f"4477009{n:05d}" for n in range(100)]
 STATUS_URL = "http://127.0.0.1:9/status"
 
 
@@ -97,6 +100,22 @@ async def application_token(app: Any, basic: bytes) -> str:
     return jwt.encode(claims, created["keys"]["private_key"], algorithm="RS256")
 
 
+def set_delay(services: Any, delay: float | None) -> float:
+    """The handsets' delay (`--delay`; None keeps their default of 1 s); how far the clock
+    must go for every delivery to be due."""
+    if delay is None:
+        return DELAY
+    with services.store.begin() as tx:
+        for msisdn in HANDSETS:
+            set_behaviour(tx, msisdn, Behaviour(delay_seconds=delay), services.clock.now())
+    return delay
+
+
+def advance(services: Any, seconds: float) -> None:
+    if seconds > 0:  # a delay of 0: the deliveries are due already
+        services.clock.advance(seconds)
+
+
 async def scenario(
     args: argparse.Namespace, data_dir: Path, auth: str, profile: str | None
 ) -> tuple[float, float]:
@@ -109,6 +128,7 @@ async def scenario(
     )
     services = build_services(settings)
     account, secret = bootstrap_default_account(services)
+    wait = set_delay(services, args.delay)
     app = create_app(services)
     basic = b"Basic " + base64.b64encode(f"{account.api_key}:{secret}".encode())
     if auth == "jwt":
@@ -122,7 +142,7 @@ async def scenario(
         body: dict[str, Any] = {
             "channel": "sms",
             "message_type": "text",
-            "to": f"4477009{n % 100:05d}",
+            "to": HANDSETS[n % 100],
             "from": "Ringback",
             "text": f"Hello number {n}",
         }
@@ -138,7 +158,7 @@ async def scenario(
         assert {status for status, _ in answers} == {202}, answers[0]
 
     await run(bodies[:CONCURRENCY])  # warm: statements compiled, caches filled
-    services.clock.advance(DELAY)
+    advance(services, wait)
     await services.scheduler.run_due()
     profiler = cProfile.Profile() if profile else None
     started = time.process_time()
@@ -147,7 +167,7 @@ async def scenario(
     for i in range(CONCURRENCY, len(bodies), CONCURRENCY):
         await run(bodies[i : i + CONCURRENCY])
     sent_at = time.process_time()
-    services.clock.advance(DELAY)
+    advance(services, wait)
     await services.scheduler.run_due()
     done_at = time.process_time()
     if profiler:
@@ -170,6 +190,12 @@ def main() -> None:
     parser.add_argument("--synchronous", default="OFF", choices=["OFF", "NORMAL", "FULL"])
     parser.add_argument("--auth", default="jwt,basic")
     parser.add_argument("--profile", default=None)
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=None,
+        help="the handsets' delay_seconds (default: their own, 1 s); 0: due at the send",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="runs; the fastest is reported")
     args = parser.parse_args()
     for auth in args.auth.split(","):

@@ -5,6 +5,7 @@ shared machine: no other process is involved, and `time.process_time` counts onl
 
     .venv/bin/python bench/sms_inproc.py [--messages 4000] [--synchronous OFF|NORMAL|FULL]
         [--profile out.prof]   (cProfile of the timed part)
+        [--delay 0]   (the handsets' delay: 0 lands each message in its send, s14-inline)
         [--trace]   (SQLite statements per message, by kind, instead of timings; an
                      executemany counts once per row, as SQLite runs it)
 """
@@ -26,11 +27,13 @@ import uvloop
 
 from ringback.app import bootstrap_default_account, build_services, create_app
 from ringback.config import Settings
+from ringback.network.behaviours import Behaviour, set_behaviour
 from ringback.state import accounts as account_state
 from ringback.state.webhook_deliveries import Filter, find
 
 CONCURRENCY = 16
 DELAY = 2.0  # seconds: more than a handset's default delay
+HANDSETS = [f"4477009{n:05d}" for n in range(100)]
 
 
 async def post(app: Any, body: bytes, auth: bytes) -> int:
@@ -101,6 +104,22 @@ class Tracer:
                 print(f"  {count / messages:6.2f}  {head}")
 
 
+def set_delay(services: Any, delay: float | None) -> float:
+    """The handsets' delay (`--delay`; None keeps their default of 1 s); how far the clock
+    must go for every delivery to be due."""
+    if delay is None:
+        return DELAY
+    with services.store.begin() as tx:
+        for msisdn in HANDSETS:
+            set_behaviour(tx, msisdn, Behaviour(delay_seconds=delay), services.clock.now())
+    return delay
+
+
+def advance(services: Any, seconds: float) -> None:
+    if seconds > 0:  # a delay of 0: the deliveries are due already
+        services.clock.advance(seconds)
+
+
 async def scenario(
     args: argparse.Namespace, data_dir: Path, tracer: Tracer | None = None
 ) -> tuple[float, float]:
@@ -115,6 +134,7 @@ async def scenario(
     account, secret = bootstrap_default_account(services)
     with services.store.begin() as tx:
         account_state.update_account(tx, account.api_key, dr_callback_url="http://127.0.0.1:9/dr")
+    wait = set_delay(services, args.delay)
     app = create_app(services)
     gc.collect()
     gc.freeze()  # as `ringback serve` does after start-up (server.py)
@@ -143,7 +163,7 @@ async def scenario(
     sent_at = time.process_time()
     if tracer is not None:
         tracer.phase("delivery jobs")
-    services.clock.advance(DELAY)
+    advance(services, wait)
     await services.scheduler.run_due()
     done_at = time.process_time()
     if tracer is not None:
@@ -164,6 +184,12 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=4000)
     parser.add_argument("--synchronous", default="OFF", choices=["OFF", "NORMAL", "FULL"])
     parser.add_argument("--profile", default=None)
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=None,
+        help="the handsets' delay_seconds (default: their own, 1 s); 0: due at the send",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="runs; the fastest is reported")
     parser.add_argument("--trace", action="store_true", help="statements per message, one run")
     args = parser.parse_args()

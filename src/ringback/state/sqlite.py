@@ -88,6 +88,9 @@ class SqliteStore(Store):
         cursor.execute(f"PRAGMA synchronous={self._synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # savepoints' journals (each commit group member's, each inline landing's) in memory:
+        # with temp files, one past 64 KiB was written out under /var/tmp page by page
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     @contextmanager

@@ -26,7 +26,9 @@ from ringback.network.delivery.channels import (
 )
 from ringback.network.inbound import InboundServices
 from ringback.state import handsets as handset_state
+from ringback.state import jobs as job_state
 from ringback.state.handsets import HandsetMessage
+from ringback.state.jobs import Job
 from ringback.state.store import Tx
 
 if TYPE_CHECKING:
@@ -113,19 +115,38 @@ class Loft:
         self.reports.append((unit.message_id, landing.status, landing.err_code))
 
 
+class SwiftChannel(PigeonChannel):
+    """A pigeon that arrives the moment it is sent (unless the validity is shorter than 1 ms)."""
+
+    name = "swift"
+
+    def timing(self, behaviour: Behaviour, now: float, validity_ms: int | None) -> Timing:
+        return Timing(now, validity_ms is not None and validity_ms < 1)
+
+
 @pytest.fixture(autouse=True)
 def pigeon_channel() -> Iterator[None]:
     CHANNELS.register(PigeonChannel())
+    CHANNELS.register(SwiftChannel())
     yield
     CHANNELS.unregister("pigeon")
+    CHANNELS.unregister("swift")
 
 
 def send(
-    world: World, loft: Loft, text: str, *, validity_ms: int | None = None, sent: int | None = None
+    world: World,
+    loft: Loft,
+    text: str,
+    *,
+    validity_ms: int | None = None,
+    sent: int | None = None,
+    kind: str = KIND,
+    handed: bool = False,
 ) -> list[str]:
-    """Cut `text` on the pigeon channel, store the units, submit the first `sent` of them."""
+    """Cut `text` on the line's channel, store the units, submit the first `sent` of them
+    (`handed`: with the units themselves, so that units due now may land at once)."""
     services = world.services
-    cut = services.delivery.channel(KIND).cut(Content(text=text))
+    cut = services.delivery.channel(kind).cut(Content(text=text))
     ids = [f"p{len(loft.pigeons) + n}" for n in range(len(cut.units))]
     for unit_id, body in zip(ids, cut.units, strict=True):
         loft.pigeons[unit_id] = Pigeon(
@@ -136,12 +157,13 @@ def send(
         behaviour = behaviours.behaviour_for(tx, HANDSET)
         services.delivery.submit(
             tx,
-            KIND,
+            kind,
             ids[:sent],
             behaviour=behaviour,
             now=now,
             validity_ms=validity_ms,
             api_key="key1",
+            units=[loft.pigeons[i] for i in ids[:sent]] if handed else (),
         )
     return ids
 
@@ -251,3 +273,67 @@ def test_a_line_needs_a_registered_channel(world: World) -> None:
     with pytest.raises(UnknownChannel):
         world.services.delivery.open_line("owl.deliver", "owl", Loft())
     assert "pigeon" in CHANNELS and "owl" not in CHANNELS and ["sms"] not in CHANNELS
+
+
+SWIFT = "swift.deliver"
+
+
+def due_jobs(world: World) -> list[Job]:
+    with world.services.store.begin() as tx:
+        return job_state.due_jobs(tx, world.services.clock.now() + 3600, limit=100)
+
+
+def test_units_handed_over_and_due_now_land_in_the_submit_without_a_job(world: World) -> None:
+    loft = Loft()
+    world.services.delivery.open_line(SWIFT, "swift", loft)
+    ids = send(world, loft, "coo coo, coo!", kind=SWIFT, handed=True)
+    assert loft.reports == [(i, "landed", 0) for i in ids]
+    assert [(m.text, m.parts) for m in inbox(world)] == [("coo coo, coo!", 3)]
+    assert due_jobs(world) == []
+
+
+def test_units_not_handed_over_wait_for_their_jobs_even_when_due_now(world: World) -> None:
+    loft = Loft()
+    world.services.delivery.open_line(SWIFT, "swift", loft)
+    ids = send(world, loft, "hello", kind=SWIFT)
+    assert loft.reports == [] and len(due_jobs(world)) == 1
+    asyncio.run(world.services.scheduler.run_due())
+    assert loft.reports == [(ids[0], "landed", 0)] and len(inbox(world)) == 1
+
+
+def test_units_that_expire_at_once_are_not_landed_in_the_submit(world: World) -> None:
+    loft = Loft()
+    world.services.delivery.open_line(SWIFT, "swift", loft)
+    ids = send(world, loft, "hello", kind=SWIFT, handed=True, validity_ms=0)
+    assert loft.reports == [] and len(due_jobs(world)) == 1
+    asyncio.run(world.services.scheduler.run_due())
+    assert loft.reports == [(ids[0], "lost", 99)] and inbox(world) == []
+
+
+@dataclass
+class JammedLoft(Loft):
+    """Reports fail while `jammed`, after the pipeline wrote the inbox row: the landing's
+    writes must be undone, and its units scheduled."""
+
+    jammed: bool = True
+
+    def finish(self, tx: Tx, unit: Pigeon, landing: Landing, now: float) -> None:
+        if not self.jammed:
+            super().finish(tx, unit, landing, now)
+
+    def report(self, tx: Tx, unit: Pigeon, landing: Landing, now: float) -> None:
+        if self.jammed:
+            raise RuntimeError("jammed")
+        super().report(tx, unit, landing, now)
+
+
+def test_a_landing_that_raises_is_undone_and_its_units_are_scheduled(world: World) -> None:
+    loft = JammedLoft()
+    world.services.delivery.open_line(SWIFT, "swift", loft)
+    ids = send(world, loft, "0123456789", kind=SWIFT, handed=True)  # two units
+    assert inbox(world) == [] and loft.reports == []
+    assert sorted(j.payload["message_id"] for j in due_jobs(world)) == sorted(ids)
+    loft.jammed = False
+    asyncio.run(world.services.scheduler.run_due())
+    assert loft.reports == [(i, "landed", 0) for i in ids]
+    assert [m.text for m in inbox(world)] == ["0123456789"]

@@ -171,3 +171,12 @@ def test_a_transaction_of_its_own_waits_for_a_commit_in_flight(
         assert await member == "flight01"
 
     asyncio.run(scenario())
+
+
+def test_savepoint_journals_stay_in_memory(store: SqliteStore) -> None:
+    """Every member (and each inline landing inside one) is a savepoint in a transaction
+    that is already writing: with temp files, SQLite spilled each one's journal of
+    original pages past 64 KiB to a file of its own under /var/tmp (bench/README.md,
+    s14-inline)."""
+    with store.begin() as tx:
+        assert tx.conn.execute(text("PRAGMA temp_store")).scalar_one() == 2  # MEMORY

@@ -254,5 +254,6 @@ def dispatch(
         now=now,
         validity_ms=request.ttl * 1000 if request.ttl is not None else None,
         api_key=principal.api_key,
+        units=[message],
     )
     return message

@@ -121,37 +121,37 @@ def submit(
     balances = _charge_in_order(tx, services, api_key, price_units, ids)
     sent = ids[: len(balances)]
     answer: list[Submitted | Unpaid] = []
+    parts: list[Part] = []
     for index, (message_id, body, balance) in enumerate(
         zip(sent, cut.units, balances, strict=False)
     ):
-        part_state.add(
-            tx,
-            Part(
-                message_id=message_id,
-                api_key=api_key,
-                to_msisdn=request.to,
-                sender=request.sender,
-                part=index + 1,
-                parts=len(cut.units),
-                concat_ref=ids[0],
-                encoding=cut.encoding,
-                body=body,
-                udh=request.udh.hex() if request.type == "binary" else None,
-                client_ref=request.client_ref,
-                account_ref=request.account_ref,
-                callback=request.callback,
-                status_report_req=request.status_report_req,
-                ttl_ms=request.ttl_ms,
-                price_units=price_units,
-                network_code=network,
-                status=SUBMITTED,
-                err_code=None,
-                submitted_at=now,
-                final_at=None,
-                converted=None,
-                conversion_at=None,
-            ),
+        part = Part(
+            message_id=message_id,
+            api_key=api_key,
+            to_msisdn=request.to,
+            sender=request.sender,
+            part=index + 1,
+            parts=len(cut.units),
+            concat_ref=ids[0],
+            encoding=cut.encoding,
+            body=body,
+            udh=request.udh.hex() if request.type == "binary" else None,
+            client_ref=request.client_ref,
+            account_ref=request.account_ref,
+            callback=request.callback,
+            status_report_req=request.status_report_req,
+            ttl_ms=request.ttl_ms,
+            price_units=price_units,
+            network_code=network,
+            status=SUBMITTED,
+            err_code=None,
+            submitted_at=now,
+            final_at=None,
+            converted=None,
+            conversion_at=None,
         )
+        part_state.add(tx, part)
+        parts.append(part)
         answer.append(
             Submitted(
                 message_id=message_id,
@@ -172,6 +172,7 @@ def submit(
         now=now,
         validity_ms=request.ttl_ms,
         api_key=api_key,
+        units=parts,  # as stored: a message due now lands in this transaction, unread
     )
     left = balances[-1] if balances else services.billing.balance_units(tx, api_key)
     unpaid = Unpaid(request.to, price_units, left or 0, network)

@@ -18,10 +18,17 @@ writer offers `finish_many` and `report_many`: the one-unit messages' units in o
 statuses in one update, their inbox rows and reports in one insert each; a job of a message of
 several units, or a destination some account rents, takes the one-by-one path in its place,
 so every table gets its rows in the order single jobs would have written them.
+
+A message due the moment it is sent (no handset delay, not expiring) needs no job: when the
+API hands `submit` the units it just stored, they land right there, in the submit's
+transaction (`Line.land_now`: one behaviour, the statuses, the whole message handed over once,
+the reports), in a savepoint of their own; if that raises, it is undone and the jobs are
+scheduled as for any other message. The reports' webhooks still go out only after the commit.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
@@ -44,7 +51,9 @@ from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
 from ringback.state.handsets import NewHandsetMessage
 from ringback.state.jobs import Job
-from ringback.state.store import Tx
+from ringback.state.store import Store, Tx, unavailable
+
+log = logging.getLogger("ringback.delivery")
 
 U = TypeVar("U", bound=Unit)
 
@@ -191,6 +200,43 @@ class Line(Generic[U]):
             content=handsets.content_json(entry.content),
         )
 
+    def land_now(self, tx: Tx, units: Sequence[U]) -> bool:
+        """Land the units of one message that were just stored and are due now, in the
+        caller's transaction, in a savepoint of their own: True once landed. If landing
+        raises, its writes are undone and False says so (the caller schedules their jobs as
+        usual, which retry as any job does); a database that went away raises."""
+        try:
+            with Store.savepoint(tx):
+                self._land_units(tx, units)
+        except Exception as exc:
+            if unavailable(exc):
+                raise  # the caller's transaction is lost anyway
+            log.warning("landing %s at once failed (%r); scheduled instead", self.kind, exc)
+            return False
+        return True
+
+    def _land_units(self, tx: Tx, units: Sequence[U]) -> None:
+        """`land` for every unit of a message at once: one behaviour, one outcome, the
+        statuses, the whole message handed over once (when every unit was sent), the reports."""
+        now = self.network.clock.now()
+        first = units[0]
+        behaviour = behaviour_for(tx, first.to_msisdn, self.channel.name)
+        landing = self.channel.land(behaviour, False)
+        landed = [(unit, landing) for unit in units]
+        writer = self.batch_writer
+        if writer is not None:
+            writer.finish_many(tx, landed, now)
+        else:
+            for unit in units:
+                self.writer.finish(tx, unit, landing, now)
+        if landing.status == self.channel.delivered and len(units) == first.parts:
+            self.hand_over(tx, units, now)
+        if writer is not None:
+            writer.report_many(tx, landed, now)
+        else:
+            for unit in units:
+                self.writer.report(tx, unit, landing, now)
+
     def hand_over(self, tx: Tx, units: Sequence[U], now: float) -> None:
         """The whole message reaches the handset, or the account renting the number."""
         entry = self.channel.inbox_entry(units)
@@ -229,10 +275,18 @@ class DeliveryPipeline:
         now: float,
         validity_ms: int | None,
         api_key: str,
+        units: Sequence[Unit] = (),
     ) -> None:
         """Schedule the landing of each unit, in the caller's transaction. `unit_ids` are the
-        units sent (a message missing some is never put together on the handset)."""
-        due, expires = self._line(kind).channel.timing(behaviour, now, validity_ms)
+        units sent (a message missing some is never put together on the handset).
+
+        `units` are those units as the API just stored them (in `unit_ids`' order): when the
+        channel's timing says they are due now and do not expire, they land here instead
+        (`Line.land_now`), with no job; if that raises, they are scheduled as without them."""
+        line = self._line(kind)
+        due, expires = line.channel.timing(behaviour, now, validity_ms)
+        if units and due <= now and not expires and line.land_now(tx, units):
+            return
         for unit_id in unit_ids:
             payload = {"message_id": unit_id, "message_ids": unit_ids, "expires": expires}
             self.scheduler.schedule(tx, kind, due, payload, api_key)
