@@ -26,7 +26,7 @@ NUL_REASON = "must not contain NUL (\\u0000)"  # PostgreSQL's text cannot hold i
 # strings cannot hold the other raw), so a body without a `\uD800`-`\uDFFF` or `\u0000`
 # escape needs no walk; nor does one with too few brackets to be deep.
 _SURROGATE_ESCAPE = re.compile(rb"\\u([dD][89abcdefABCDEF]|0000)")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # re's escapes: no surrogate in the literal (mypyc)
 
 
 def _unholdable(text: str) -> str | None:

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ringback.core.secrets import hash_secret, secret_matches
 from ringback.state.prepared import Prepared
+from ringback.state.rows import row_of
 from ringback.state.store import Tx
 from ringback.state.tables import accounts, api_secrets, auto_reload_transactions
 
@@ -69,7 +70,7 @@ def default_account(tx: Tx) -> Account | None:
 
 
 def insert_account(tx: Tx, account: Account) -> None:
-    tx.conn.execute(insert(accounts).values(**account.__dict__))
+    tx.conn.execute(insert(accounts).values(**row_of(account)))
 
 
 def update_account(tx: Tx, api_key: str, **values: Any) -> Account | None:

@@ -34,12 +34,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import RootTransaction
+
 from ringback.core.errors import InternalError
 from ringback.state.prepared import run_sql
 
 if TYPE_CHECKING:
-    from sqlalchemy import RootTransaction
-
     from ringback.state.sqlite import SqliteStore
     from ringback.state.store import Tx
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from ringback.state.prepared import Prepared, PreparedInsert
+from ringback.state.rows import row_of
 from ringback.state.store import Tx
 from ringback.state.tables import handset_messages
 
@@ -29,7 +30,7 @@ class HandsetMessage:
     read_at: float | None = None  # a sent message the business marked read (WhatsApp)
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return dict(row_of(self))
 
 
 @dataclass
@@ -90,7 +91,7 @@ def record(
 
 def record_many(tx: Tx, messages: list[NewHandsetMessage]) -> None:
     """Several messages in one executemany, ids in list order (a batch of deliveries)."""
-    _RECORD_MANY.run_many(tx, [message.__dict__ for message in messages])
+    _RECORD_MANY.run_many(tx, [row_of(message) for message in messages])
 
 
 def messages(

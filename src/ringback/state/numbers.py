@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from ringback.state.prepared import Prepared, PreparedIn
+from ringback.state.rows import row_of
 from ringback.state.store import Tx
 from ringback.state.tables import applications, numbers
 
@@ -85,7 +86,7 @@ def owned_among(tx: Tx, msisdns: Iterable[str]) -> set[str]:
 
 
 def insert_number(tx: Tx, number: OwnedNumber) -> None:
-    values = {**number.__dict__, "features": json.dumps(list(number.features))}
+    values = {**row_of(number), "features": json.dumps(list(number.features))}
     tx.conn.execute(insert(numbers).values(**values))
 
 

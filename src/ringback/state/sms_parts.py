@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 
 from ringback.state.prepared import Prepared, PreparedIn
+from ringback.state.rows import row_of
 from ringback.state.store import Tx
 from ringback.state.tables import sms_messages
 
@@ -80,7 +81,7 @@ _CONVERT = (
 
 
 def add(tx: Tx, part: Part) -> None:
-    _ADD.run(tx, part.__dict__)
+    _ADD.run(tx, row_of(part))
 
 
 def get(tx: Tx, message_id: str) -> Part | None:

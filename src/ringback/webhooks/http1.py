@@ -23,36 +23,21 @@ from urllib.parse import quote, urlsplit
 
 import httptools
 
+from ringback.webhooks.http_errors import (
+    BadResponse,
+    ClosedEarly,
+    ConnectTimeout,
+    InvalidURL,
+    ResponseTimeout,
+    Unanswered,
+)
+
 DISCARD_LIMIT = 1 << 20
 _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 
 
-class InvalidURL(ValueError):
-    pass
-
-
 NO_ANSWER = "the receiver closed the connection without answering"
-
-
-class ClosedEarly(ConnectionError):
-    """The connection closed before a complete status line and headers arrived."""
-
-
-class BadResponse(ConnectionError):
-    pass
-
-
-class Unanswered(ConnectionError):
-    """The connection closed before any of this request's answer: it may be sent again."""
-
-
-class ConnectTimeout(TimeoutError):
-    pass
-
-
-class ResponseTimeout(TimeoutError):
-    pass
 
 
 @dataclass(frozen=True)

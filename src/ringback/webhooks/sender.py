@@ -18,7 +18,7 @@ import ssl
 import time
 from dataclasses import dataclass
 
-from ringback.webhooks import http1
+from ringback.webhooks import http1, http_errors
 from ringback.webhooks.wire import Outgoing
 
 EXCERPT_BYTES = 1024
@@ -62,7 +62,7 @@ class Sender:
         for outgoing in outgoings:
             try:
                 targets.append(http1.target_of(outgoing.url))
-            except http1.InvalidURL as exc:
+            except http_errors.InvalidURL as exc:
                 if not targets:
                     error = f"invalid URL: {exc}"
                     outcomes.append(Outcome(None, None, error, 0.0, outgoing.headers))
@@ -93,15 +93,15 @@ class Sender:
         return Outcome(None, None, self._error(result), latency, headers)
 
     def _error(self, exc: Exception) -> str:
-        if isinstance(exc, http1.ConnectTimeout):
+        if isinstance(exc, http_errors.ConnectTimeout):
             return f"connect timeout: no connection within {self.connect_timeout:g} s"
-        if isinstance(exc, http1.ResponseTimeout):
+        if isinstance(exc, http_errors.ResponseTimeout):
             return f"response timeout: no answer within {self.response_timeout:g} s"
         if isinstance(exc, ssl.SSLError):
             return f"TLS failure: {exc}"
-        if isinstance(exc, http1.ClosedEarly):
+        if isinstance(exc, http_errors.ClosedEarly):
             return f"connection closed: {exc}"
-        if isinstance(exc, http1.BadResponse):
+        if isinstance(exc, http_errors.BadResponse):
             return f"invalid response: {exc}"
         if isinstance(exc, OSError):
             return f"connection failed: {_reason(exc)}"

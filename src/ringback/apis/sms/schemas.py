@@ -35,7 +35,7 @@ TRUE = ("true", "1")
 FALSE = ("false", "0")
 _NUMBER_PUNCTUATION = re.compile(r"[\s\-().]")
 _DIGITS = re.compile(r"\d+")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # re's escapes: no surrogate in the literal (mypyc)
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic
 
 from ringback.core.changes import Changes
 from ringback.core.clock import Clock
@@ -46,6 +46,7 @@ from ringback.network.delivery.channels import (
     Landing,
     Unit,
 )
+from ringback.network.delivery.writers import BatchStatusWriter, StatusWriter, U, UnknownLine
 from ringback.network.inbound import InboundServices
 from ringback.platform.billing import Billing
 from ringback.scheduler.runner import Scheduler
@@ -54,26 +55,6 @@ from ringback.state.jobs import Job
 from ringback.state.store import Store, Tx, unavailable
 
 log = logging.getLogger("ringback.delivery")
-
-U = TypeVar("U", bound=Unit)
-
-
-class StatusWriter(Protocol[U]):
-    """The API's side of a line: it stores the units and tells its sender what became of them."""
-
-    def unit(self, tx: Tx, unit_id: str) -> U | None: ...
-    def units(self, tx: Tx, unit_ids: list[str]) -> list[U]: ...
-    def finish(self, tx: Tx, unit: U, landing: Landing, now: float) -> None: ...
-    def report(self, tx: Tx, unit: U, landing: Landing, now: float) -> None: ...
-
-
-@runtime_checkable
-class BatchStatusWriter(StatusWriter[U], Protocol[U]):
-    """A writer that records and reports several landed units at once (in order), so its
-    line lands a batch of jobs with a few statements (`Line.land_many`)."""
-
-    def finish_many(self, tx: Tx, landed: Sequence[tuple[U, Landing]], now: float) -> None: ...
-    def report_many(self, tx: Tx, landed: Sequence[tuple[U, Landing]], now: float) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -243,10 +224,6 @@ class Line(Generic[U]):
         if self.channel.to_account(tx, self.network, entry):
             return  # that route recorded it on the number's inbox itself
         handsets.record_many(tx, self.network.changes, [self._inbox_row(entry, now)])
-
-
-class UnknownLine(KeyError):
-    pass
 
 
 class DeliveryPipeline:
