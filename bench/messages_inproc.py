@@ -26,60 +26,15 @@ from typing import Any
 
 import jwt
 import uvloop
+from inproc_common import HANDSETS, advance, call, set_delay
 
 from ringback.app import bootstrap_default_account, build_services, create_app
 from ringback.config import Settings
-from ringback.network.behaviours import Behaviour, set_behaviour
 from ringback.state.webhook_deliveries import Filter, find
 
 CONCURRENCY = 16
-DELAY = 2.0  # seconds: more than a handset's default delay
-HANDSETS = [f"4477009{n:05d}" for n in range(100)]
 STATUS_URL = "http://127.0.0.1:9/status"
-
-
-async def call(
-    app: Any, method: str, path: str, body: bytes, headers: list[tuple[bytes, bytes]]
-) -> tuple[int, bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [
-            (b"host", b"127.0.0.1:4280"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            *headers,
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 4280),
-    }
-    sent = False
-    status = 0
-    chunks: list[bytes] = []
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            await asyncio.sleep(3600)
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status, b"".join(chunks)
+JSON = b"application/json"
 
 
 async def application_token(app: Any, basic: bytes) -> str:
@@ -90,30 +45,13 @@ async def application_token(app: Any, basic: bytes) -> str:
             "messages": {"webhooks": {"status_url": {"address": STATUS_URL}}, "version": "v1"}
         },
     }
-    status, raw = await call(
-        app, "POST", "/v2/applications", json.dumps(spec).encode(), [(b"authorization", basic)]
-    )
+    headers = [(b"content-type", JSON), (b"authorization", basic)]
+    status, raw = await call(app, "POST", "/v2/applications", json.dumps(spec).encode(), headers)
     assert status == 201, raw
     created = json.loads(raw)
     now = int(time.time())
     claims = {"application_id": created["id"], "iat": now, "exp": now + 3600, "jti": "bench"}
     return jwt.encode(claims, created["keys"]["private_key"], algorithm="RS256")
-
-
-def set_delay(services: Any, delay: float | None) -> float:
-    """The handsets' delay (`--delay`; None keeps their default of 1 s); how far the clock
-    must go for every delivery to be due."""
-    if delay is None:
-        return DELAY
-    with services.store.begin() as tx:
-        for msisdn in HANDSETS:
-            set_behaviour(tx, msisdn, Behaviour(delay_seconds=delay), services.clock.now())
-    return delay
-
-
-def advance(services: Any, seconds: float) -> None:
-    if seconds > 0:  # a delay of 0: the deliveries are due already
-        services.clock.advance(seconds)
 
 
 async def scenario(
@@ -149,7 +87,7 @@ async def scenario(
         if auth == "basic":
             body["webhook_url"] = STATUS_URL
         bodies.append(json.dumps(body, separators=(",", ":")).encode())
-    headers = [(b"authorization", authorization)]
+    headers = [(b"content-type", JSON), (b"authorization", authorization)]
 
     async def run(chunk: list[bytes]) -> None:
         answers = await asyncio.gather(

@@ -24,54 +24,19 @@ from pathlib import Path
 from typing import Any
 
 import uvloop
+from inproc_common import DELAY, advance, call, set_delay
 
 from ringback.app import bootstrap_default_account, build_services, create_app
 from ringback.config import Settings
-from ringback.network.behaviours import Behaviour, set_behaviour
 from ringback.state import accounts as account_state
 from ringback.state.webhook_deliveries import Filter, find
 
 CONCURRENCY = 16
-DELAY = 2.0  # seconds: more than a handset's default delay
-HANDSETS = [f"4477009{n:05d}" for n in range(100)]
 
 
 async def post(app: Any, body: bytes, auth: bytes) -> int:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/sms/json",
-        "raw_path": b"/sms/json",
-        "root_path": "",
-        "query_string": b"",
-        "headers": [
-            (b"host", b"127.0.0.1:4280"),
-            (b"content-type", b"application/x-www-form-urlencoded"),
-            (b"content-length", str(len(body)).encode()),
-            (b"authorization", auth),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 4280),
-    }
-    sent = False
-    status = 0
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            await asyncio.sleep(3600)
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    await app(scope, receive, send)
+    headers = [(b"content-type", b"application/x-www-form-urlencoded"), (b"authorization", auth)]
+    status, _ = await call(app, "POST", "/sms/json", body, headers)
     return status
 
 
@@ -102,22 +67,6 @@ class Tracer:
             print(f"{name}: {total:.2f} statements per message")
             for head, count in counts.most_common():
                 print(f"  {count / messages:6.2f}  {head}")
-
-
-def set_delay(services: Any, delay: float | None) -> float:
-    """The handsets' delay (`--delay`; None keeps their default of 1 s); how far the clock
-    must go for every delivery to be due."""
-    if delay is None:
-        return DELAY
-    with services.store.begin() as tx:
-        for msisdn in HANDSETS:
-            set_behaviour(tx, msisdn, Behaviour(delay_seconds=delay), services.clock.now())
-    return delay
-
-
-def advance(services: Any, seconds: float) -> None:
-    if seconds > 0:  # a delay of 0: the deliveries are due already
-        services.clock.advance(seconds)
 
 
 async def scenario(
