@@ -96,36 +96,24 @@ def get_many(tx: Tx, message_ids: list[str]) -> list[Message]:
 
 
 def finish(tx: Tx, message: Message, status: str, error_code: int | None, at: float) -> None:
-    _FINISH.run(
-        tx,
-        {"b_message_id": message.message_id, "b_status": status, "b_error": error_code, "b_at": at},
-    )
+    _FINISH.run(tx, _finish_row(message, status, error_code, at))
     record_status(tx, message, status, error_code, at)
 
 
 def finish_many(tx: Tx, outcomes: list[tuple[Message, str, int | None]], at: float) -> None:
     """`finish` for several messages, in order: one executemany for their rows, one for their
     status history."""
-    _FINISH.run_many(
-        tx,
-        [
-            {"b_message_id": m.message_id, "b_status": status, "b_error": error, "b_at": at}
-            for m, status, error in outcomes
-        ],
-    )
-    _HISTORY.run_many(
-        tx,
-        [
-            {
-                "message_id": m.message_id,
-                "api_key": m.api_key,
-                "status": status,
-                "error_code": error,
-                "at": at,
-            }
-            for m, status, error in outcomes
-        ],
-    )
+    _FINISH.run_many(tx, [_finish_row(m, status, error, at) for m, status, error in outcomes])
+    _HISTORY.run_many(tx, [_history_row(m, status, error, at) for m, status, error in outcomes])
+
+
+def _finish_row(message: Message, status: str, error_code: int | None, at: float) -> dict[str, Any]:
+    return {
+        "b_message_id": message.message_id,
+        "b_status": status,
+        "b_error": error_code,
+        "b_at": at,
+    }
 
 
 def mark_read(tx: Tx, message: Message, at: float) -> None:
@@ -134,16 +122,19 @@ def mark_read(tx: Tx, message: Message, at: float) -> None:
 
 
 def record_status(tx: Tx, message: Message, status: str, error_code: int | None, at: float) -> None:
-    _HISTORY.run(
-        tx,
-        {
-            "message_id": message.message_id,
-            "api_key": message.api_key,
-            "status": status,
-            "error_code": error_code,
-            "at": at,
-        },
-    )
+    _HISTORY.run(tx, _history_row(message, status, error_code, at))
+
+
+def _history_row(
+    message: Message, status: str, error_code: int | None, at: float
+) -> dict[str, Any]:
+    return {
+        "message_id": message.message_id,
+        "api_key": message.api_key,
+        "status": status,
+        "error_code": error_code,
+        "at": at,
+    }
 
 
 def history(tx: Tx, message_id: str) -> list[StatusEntry]:
