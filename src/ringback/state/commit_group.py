@@ -148,8 +148,7 @@ class CommitGroup:
         # time a thread gets the GIL back from the busy loop it may wait a switch interval
         # (5 ms), and SQLAlchemy's commit took it back several times: a COMMIT of 0.3 ms kept
         # its members waiting 4 ms (p50; 9 ms p90), against 1 ms this way (bench/README.md)
-        raw: Any = self._store.open_tx().conn.connection.dbapi_connection
-        future = self._committer.submit(raw.commit)
+        future = self._committer.submit(self._store.raw_connection().commit)
         self._committing = (group, future)
         loop = asyncio.get_running_loop()
 

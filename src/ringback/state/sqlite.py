@@ -113,7 +113,8 @@ class SqliteStore(Store):
         """In the commit group of this turn of the loop: the answer waits for its commit."""
         return await self.commits.run(lambda tx: fn(tx, *args, **kwargs))
 
-    def _raw(self) -> sqlite3.Connection:
+    def raw_connection(self) -> sqlite3.Connection:
+        """The one pysqlite connection under SQLAlchemy's."""
         raw = self._conn.connection.dbapi_connection
         assert isinstance(raw, sqlite3.Connection)
         return raw
@@ -135,7 +136,7 @@ class SqliteStore(Store):
         try:
             dest = sqlite3.connect(tmp)
             try:
-                self._raw().backup(dest)
+                self.raw_connection().backup(dest)
             finally:
                 dest.close()
             tmp.replace(target)
@@ -152,7 +153,7 @@ class SqliteStore(Store):
             self.credentials.clear()
         src = sqlite3.connect(source)
         try:
-            src.backup(self._raw())
+            src.backup(self.raw_connection())
         finally:
             src.close()
             if self.behaviours is not None:
