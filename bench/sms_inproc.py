@@ -102,7 +102,7 @@ async def scenario(
     await services.scheduler.run_due()
     profiler = cProfile.Profile() if args.profile else None
     if tracer is not None:
-        services.store._raw().set_trace_callback(tracer)  # type: ignore[attr-defined]
+        services.store.raw_connection().set_trace_callback(tracer)  # type: ignore[attr-defined]
         tracer.phase("send")
     started = time.process_time()
     if profiler:

@@ -105,7 +105,7 @@ def cpu_us(rounds: int, run: Callable[[int], object]) -> float:
 
 def statement_costs(store: Store, rounds: int) -> list[tuple[str, float]]:
     results = []
-    raw = store._raw()
+    raw = store.raw_connection()
     columns = [c.name for c in sms_messages.columns]
     raw_insert = (
         f"INSERT INTO sms_messages ({','.join(columns)}) VALUES ({','.join('?' * len(columns))})"
@@ -299,7 +299,7 @@ def commit_costs(directory: Path, rounds: int) -> list[tuple[str, float, float, 
     for mode in ("FULL", "NORMAL"):
         store = SqliteStore(str(directory / f"commit-{mode}.db"), synchronous=mode)
         store.migrate()
-        raw = store._raw()
+        raw = store.raw_connection()
         raw.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
         times = []
         for i in range(rounds):
